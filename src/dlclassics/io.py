@@ -1,0 +1,58 @@
+"""Atomic file writes and the project's home directory.
+
+Every file dlclassics writes goes through :func:`atomic_write` (temp file in the same
+directory, fsync, ``os.replace``), so an interrupted run never leaves a half-written
+checkpoint, cache entry or report behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+
+def home() -> Path:
+    """Cache root: ``$DLCLASSICS_HOME``, default ``~/.cache/dlclassics``."""
+    env = os.environ.get("DLCLASSICS_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "dlclassics"
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temp file next to ``path``; on success fsync and rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    encoding = None if "b" in mode else "utf-8"
+    try:
+        with os.fdopen(fd, mode, encoding=encoding) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: str | os.PathLike[str], obj: Any) -> None:
+    """Write ``obj`` as indented UTF-8 JSON, atomically."""
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False, sort_keys=False)
+        f.write("\n")
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    with atomic_write(path, "wb") as f:
+        f.write(data)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    with atomic_write(path, "w") as f:
+        f.write(text)
