@@ -32,6 +32,12 @@ class Source:
     ``sha256`` verifies it (``None`` only for upstream locations no machine of ours could
     reach to measure). ``members`` are glob patterns of archive members to extract; empty
     means the artifact is itself the raw file.
+
+    An upstream that publishes a data set as several files (Fashion-MNIST's four ``.gz``
+    files) is written as one ``Source`` per file sharing the same non-empty ``group``: a
+    group is one alternative, fetched whole (every file verified) or not at all. Sources
+    with an empty ``group`` are alternatives on their own. Members of a group should be
+    adjacent in ``Dataset.sources``.
     """
 
     kind: SourceKind
@@ -40,6 +46,18 @@ class Source:
     sha256: str | None
     size: int | None = None  # bytes, for the progress bar and `dlc data list`
     members: tuple[str, ...] = ()
+    group: str = ""  # sources sharing a non-empty group are fetched together as one alternative
+
+
+def alternatives(sources: tuple[Source, ...]) -> list[tuple[Source, ...]]:
+    """Sources in order, adjacent members of one ``group`` bundled into one alternative."""
+    out: list[tuple[Source, ...]] = []
+    for src in sources:
+        if src.group and out and out[-1][0].group == src.group:
+            out[-1] = (*out[-1], src)
+        else:
+            out.append((src,))
+    return out
 
 
 # convert(raw_dir, out_dir): raw_dir holds the extracted members (archive paths kept);

@@ -1,0 +1,42 @@
+"""Shared helpers for benchmark scripts: the machine line and the results file."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dlclassics.io import write_json
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def machine() -> str:
+    import torch
+
+    gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return (
+        f"{os.cpu_count()}-core {platform.machine()}, {gib:.0f} GiB, {gpu}, "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    )
+
+
+def write_results(name: str, benchmark: str, rows: list[dict[str, Any]], **extra: Any) -> Path:
+    path = RESULTS / f"{name}.json"
+    write_json(
+        path,
+        {
+            "benchmark": benchmark,
+            "command": "python "
+            + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]]),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "machine": machine(),
+            **extra,
+            "rows": rows,
+        },
+    )
+    return path

@@ -1,0 +1,163 @@
+"""``dlc`` — the one command line of dlclassics.
+
+    dlc data list | fetch NAME... | info NAME
+    dlc mlp train --data fashion-mnist --run-dir runs/mlp [--preset quick|full] [--max-steps N]
+    dlc mlp train --resume runs/mlp --max-steps N
+    dlc mlp eval --run-dir runs/mlp
+    dlc tour [--quick]
+
+Options come from each command's config dataclass. Known user errors (missing file, unknown
+data set, bad option value, corrupt checkpoint) print one line ``error: ...`` and exit with
+code 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dlclassics import __version__
+from dlclassics.commands import Command
+from dlclassics.errors import UserError
+from dlclassics.registry import Registry
+
+# group -> module that defines COMMANDS; imported only when the group is used (fast start-up).
+GROUPS: dict[str, str] = {
+    "data": "dlclassics.data.commands",
+    "mlp": "dlclassics.mlp.commands",
+    "tour": "dlclassics.tour",
+}
+
+log = logging.getLogger("dlclassics")
+
+
+def _commands(group: str) -> Registry[Command]:
+    commands: Registry[Command] = importlib.import_module(GROUPS[group]).COMMANDS
+    return commands
+
+
+def _usage() -> str:
+    lines = [f"dlc {__version__} — classic deep learning, runnable and verified", "", "commands:"]
+    for group in GROUPS:
+        for name, command in _commands(group).items():
+            lines.append(f"  dlc {group + (' ' + name if name else ''):<22} {command.help}")
+    lines += ["", "`dlc GROUP COMMAND --help` lists a command's options; --debug shows tracebacks."]
+    return "\n".join(lines)
+
+
+def _option(args: list[str], flag: str) -> str | None:
+    """Value of ``--flag VALUE`` or ``--flag=VALUE`` in args, without removing it."""
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _without(args: list[str], flag: str) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == flag:
+            skip = True
+        elif not arg.startswith(flag + "="):
+            out.append(arg)
+    return out
+
+
+def _parse(command: Command, prog: str, args: list[str]) -> Any:
+    """Options -> config dataclass; tyro's boxed parse errors become one line."""
+    import tyro
+
+    default: Any = None
+    preset = _option(args, "--preset")
+    if preset is not None:
+        if preset not in command.presets:
+            known = ", ".join(command.presets) or "(none)"
+            raise UserError(f"unknown preset {preset!r} for `{prog}`; choose one of: {known}")
+        default = command.presets[preset]
+        args = _without(args, "--preset")
+    resume = _option(args, "--resume")
+    if resume is not None and command.resume_from is not None:
+        default = command.resume_from(Path(resume))
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            return tyro.cli(
+                tyro.conf.OmitArgPrefixes[command.config],  # type: ignore[index]
+                prog=prog,
+                description=command.help,
+                args=args,
+                default=default,
+            )
+    except SystemExit as exit_:
+        text = buffer.getvalue()
+        if exit_.code in (0, None):  # --help
+            sys.stdout.write(text)
+            raise
+        raise UserError(_one_line(text) + f" (see `{prog} --help`)") from None
+
+
+def _one_line(tyro_error: str) -> str:
+    """The message inside tyro's error box: the lines between its first two rules."""
+    parts = re.split(r"\n\s*[─-]{8,}\s*\n", tyro_error)
+    body = parts[1] if len(parts) > 1 else tyro_error
+    return " ".join(body.split()).strip() or "bad command-line options"
+
+
+def run(argv: Sequence[str]) -> int:
+    args = list(argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if args else 2
+    if args[0] == "--version":
+        print(__version__)
+        return 0
+    group = args.pop(0)
+    if group not in GROUPS:
+        raise UserError(f"unknown command {group!r}; choose one of: {', '.join(GROUPS)}")
+    commands = _commands(group)
+    name = ""
+    if "" not in commands:
+        if not args or args[0] in ("-h", "--help"):
+            print(f"usage: dlc {group} {{{','.join(commands)}}} [options]")
+            return 0 if args else 2
+        name = args.pop(0)
+        if name not in commands:
+            raise UserError(
+                f"unknown command `dlc {group} {name}`; choose one of: {', '.join(commands)}"
+            )
+    command = commands[name]
+    config = _parse(command, f"dlc {group} {name}".strip(), args)
+    return command.run(config) or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO, format="%(message)s", stream=sys.stderr
+    )
+    try:
+        return run(argv)
+    except UserError as error:
+        if debug:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted (a checkpoint was saved where the run supports it)", file=sys.stderr)
+        return 130
+    except SystemExit as exit_:  # --help inside a command
+        return int(exit_.code or 0)

@@ -1,0 +1,42 @@
+"""Cached data sets as torch tensors, fetched on first use.
+
+Images become float32 in [0, 1] with shape (N, H, W); labels int64 (N,). Scaling to [0, 1]
+only changes units — the zero-centring and normalisation of notes 004 (数据预处理) are
+done by the task with statistics of the training split.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import torch
+from torch.utils.data import TensorDataset
+
+from dlclassics.data import fetch, is_cached, load_images
+from dlclassics.data.sets import fashion_mnist, mnist
+
+log = logging.getLogger(__name__)
+
+# class id -> name, for every image data set
+CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "fashion-mnist": fashion_mnist.CLASSES,
+    "mnist": mnist.DIGITS,
+    "mnist-5k": mnist.DIGITS,
+}
+
+
+def ensure(name: str) -> None:
+    """Fetch ``name`` into the cache unless it is already there."""
+    if not is_cached(name):
+        log.info("data set %s is not cached yet; fetching it (dlc data fetch %s)", name, name)
+        fetch(name)
+
+
+def image_dataset(name: str, split: str) -> TensorDataset:
+    """(images float32 (N, H, W) in [0, 1], labels int64 (N,)) of one split."""
+    ensure(name)
+    images, labels = load_images(name, split)
+    x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32) / 255.0)
+    y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
+    return TensorDataset(x, y)

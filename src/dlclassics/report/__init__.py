@@ -1,0 +1,1 @@
+"""Plots (matplotlib, Agg) and the HTML report of ``dlc tour``."""
