@@ -98,6 +98,21 @@ def test_stopped_at_half_and_resumed_equals_uninterrupted_bit_for_bit(
     assert rows(tmp_path / "a") == rows(tmp_path / "b")
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_stop_after_half_then_resume_equals_uninterrupted_under_cosine(
+    tmp_path: Path, optimizer: str
+) -> None:
+    # stop_after pauses without changing the horizon, so a decaying schedule resumes exactly.
+    straight = trainer(tmp_path / "a", optimizer=optimizer, warmup_steps=3)
+    straight.fit()
+    paused = trainer(tmp_path / "b", optimizer=optimizer, warmup_steps=3, stop_after=10).fit()
+    assert paused.final_step == 10 and state_step(tmp_path / "b") == 10
+    resumed = trainer(tmp_path / "b", optimizer=optimizer, warmup_steps=3)
+    assert resumed.fit(resume=True).final_step == 20
+    assert_same_state(straight, resumed)
+    assert rows(tmp_path / "a") == rows(tmp_path / "b")
+
+
 def test_sigint_saves_a_checkpoint_that_resumes_bit_exact(tmp_path: Path) -> None:
     straight = trainer(tmp_path / "a", warmup_steps=3)  # cosine: lr depends on max_steps
     straight.fit()

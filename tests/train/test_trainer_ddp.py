@@ -18,7 +18,6 @@ from dlclassics.train import read_metrics
 HERE = Path(__file__).parent
 
 
-@pytest.mark.slow
 def test_two_process_ddp_matches_one_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"WORLD_SIZE", "RANK", "LOCAL_RANK"}}
     env |= {"OMP_NUM_THREADS": "1", "PYTHONPATH": str(HERE)}

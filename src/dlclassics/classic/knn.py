@@ -74,6 +74,7 @@ Metric = Literal["l1", "l2"]
 NeighbourTies = Literal["argpartition", "lowest_index"]
 
 _BLOCK_ELEMENTS = 1 << 22  # L1 works on (rows, N, D) blocks of at most this many floats (32 MB)
+_SCAN_BLOCK = 64  # columns per block when bounding the k-th smallest distance of a row
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,11 +186,30 @@ def distances_no_loops(A: ArrayLike, B: ArrayLike, metric: Metric = "l2") -> Flo
 # --- choosing the neighbours and voting ----------------------------------------------------
 
 
-def _nearest_argpartition(dist: FloatArray, k: int) -> IntArray:
+def _kth_smallest(dist: FloatArray, k: int) -> FloatArray:
+    """The exact k-th smallest entry of every row, (M, N) -> (M,), without sorting whole rows.
+
+    The minima of k blocks are k different entries, so the k-th smallest block minimum bounds
+    the row's k-th smallest from above; only the few entries under that bound are then sorted.
+    """
+    M, N = dist.shape
+    blocks = N // _SCAN_BLOCK
+    if blocks < k:  # too few blocks for a bound: select directly
+        return np.partition(dist, k - 1, axis=1)[:, k - 1]
+    minima = dist[:, : blocks * _SCAN_BLOCK].reshape(M, blocks, _SCAN_BLOCK).min(axis=2)
+    bound = np.partition(minima, k - 1, axis=1)[:, k - 1]  # ≥ the k-th smallest, (M,)
+    rows, cols = np.nonzero(dist <= bound[:, None])  # ≥ k candidates per row, row-major
+    values = dist[rows, cols]
+    values = values[np.lexsort((values, rows))]  # sorted within each row
+    starts = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=M))[:-1]])
+    return values[starts + k - 1]
+
+
+def _ties_argpartition(dist: FloatArray, k: int) -> IntArray:
     return np.argpartition(dist, k - 1, axis=1)[:, :k]  # (M, k), exactly sklearn's call
 
 
-def _nearest_lowest_index(dist: FloatArray, k: int) -> IntArray:
+def _ties_lowest_index(dist: FloatArray, k: int) -> IntArray:
     kth = np.partition(dist, k - 1, axis=1)[:, k - 1 : k]  # the k-th smallest distance, (M, 1)
     closer = dist < kth  # certainly in
     tied = dist == kth  # in while places are left, earliest training rows first
@@ -198,10 +218,25 @@ def _nearest_lowest_index(dist: FloatArray, k: int) -> IntArray:
     return np.nonzero(keep)[1].reshape(dist.shape[0], k).astype(np.int64)
 
 
-_NEAREST: dict[str, Callable[[FloatArray, int], IntArray]] = {
-    "argpartition": _nearest_argpartition,
-    "lowest_index": _nearest_lowest_index,
+# Who is kept among points tied at the k-th distance: (rows of dist, k) -> (rows, k) columns.
+_TIE_RULES: dict[str, Callable[[FloatArray, int], IntArray]] = {
+    "argpartition": _ties_argpartition,
+    "lowest_index": _ties_lowest_index,
 }
+
+
+def _nearest(dist: FloatArray, k: int, ties: str) -> IntArray:
+    """The k nearest columns per row. Where they are unique (no tie at the k-th distance) any
+    selection gives the same set, so it is read off a mask; only rows with such a tie go to the
+    tie rule. On real data that is a few rows, which spares a full argpartition of every row."""
+    kth = _kth_smallest(dist, k)  # (M,)
+    within = dist <= kth[:, None]  # (M, N): ≥ k per row, exactly k without a tie
+    unique = within.sum(axis=1) == k
+    out = np.empty((dist.shape[0], k), dtype=np.int64)
+    out[unique] = np.nonzero(within[unique])[1].reshape(-1, k)
+    if not unique.all():
+        out[~unique] = _TIE_RULES[ties](dist[~unique], k)
+    return out
 
 
 def nearest(dist: ArrayLike, k: int, ties: NeighbourTies = "argpartition") -> IntArray:
@@ -209,12 +244,12 @@ def nearest(dist: ArrayLike, k: int, ties: NeighbourTies = "argpartition") -> In
 
     ``ties`` says which points are kept among those tied at the k-th distance (module docstring).
     """
-    if ties not in _NEAREST:
+    if ties not in _TIE_RULES:
         raise ConfigError(f"ties={ties!r} is not known; choose 'argpartition' or 'lowest_index'")
     dist = as_features(dist, name="dist")
     if not 1 <= k <= dist.shape[1]:
         raise ConfigError(f"k={k} must be between 1 and the {dist.shape[1]} columns of dist")
-    return _NEAREST[ties](dist, k)
+    return _nearest(dist, k, ties)
 
 
 def vote_naive(neighbour_labels: IntArray, n_classes: int) -> IntArray:
@@ -239,7 +274,7 @@ def vote(neighbour_labels: IntArray, n_classes: int) -> IntArray:
 
 def _check_config(config: KNNConfig, n_train: int) -> None:
     _check_metric(config.metric)
-    if config.ties not in _NEAREST:
+    if config.ties not in _TIE_RULES:
         raise ConfigError(
             f"ties={config.ties!r} is not known; choose 'argpartition' or 'lowest_index'"
         )
@@ -281,13 +316,13 @@ class KNNClassifier:
         check_width(X, self.X.shape[1])
         for k in ks:
             _check_config(replace(self.config, k=k), self.X.shape[0])
-        ranking, pick = _RANKING[self.config.metric], _NEAREST[self.config.ties]
+        ranking, ties = _RANKING[self.config.metric], self.config.ties
         C, bs = len(self.classes), self.config.batch_size
         out = np.empty((len(ks), X.shape[0]), dtype=np.int64)
         for start in range(0, X.shape[0], bs):
             dist = ranking(X[start : start + bs], self.X)  # (bs, N)
             for i, k in enumerate(ks):
-                neighbours = pick(dist, k)  # (bs, k) training rows
+                neighbours = _nearest(dist, k, ties)  # (bs, k) training rows
                 out[i, start : start + bs] = vote(self.labels[neighbours], C)
         return self.classes[out]
 

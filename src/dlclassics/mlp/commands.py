@@ -95,7 +95,10 @@ def saved_config(run_dir: Path) -> MLPTrainConfig:
 
 
 def resume_config(run_dir: Path) -> MLPTrainConfig:
-    return replace(saved_config(run_dir), run_dir=run_dir, resume=run_dir)
+    """The saved config, continuing in ``run_dir`` to its max_steps (a pause is one-off)."""
+    saved = saved_config(run_dir)
+    trainer = replace(saved.trainer, stop_after=None)
+    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
 
 
 def train(config: MLPTrainConfig) -> int:

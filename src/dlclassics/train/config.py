@@ -21,14 +21,17 @@ Schedule = Literal["constant", "cosine", "linear", "step"]
 # change the steps still to come). Every other field must match the checkpoint, because it
 # fixes the data order or the meaning of the saved optimizer and best-metric state.
 RESUMABLE_CHANGES = frozenset(
-    {"max_steps", "patience", "eval_every", "log_every", "checkpoint_every", "progress",
+    {"max_steps", "stop_after", "patience", "eval_every", "log_every", "checkpoint_every", "progress",
      "device", "num_workers", "lr", "grad_clip"}
 )  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrainerConfig:
-    max_steps: int = 2000  # optimizer steps
+    max_steps: int = 2000  # optimizer steps; also the horizon of the lr schedule
+    # pause after this many steps; `--resume` then continues to max_steps exactly as if the
+    # run had never stopped (the schedule still follows max_steps). None = run to max_steps
+    stop_after: int | None = None
     batch_size: int = 128  # examples per step (global: split across DDP ranks)
     optimizer: Optimizer = "adam"  # Adam needs the least lr tuning for the small models here
     lr: float = 1e-3  # peak learning rate (Adam's usual default)
@@ -55,6 +58,10 @@ class TrainerConfig:
             value = getattr(self, name)
             if value < 1:
                 raise ConfigError(f"{name}={value} must be >= 1; pass a positive --{_flag(name)}")
+        if self.stop_after is not None and not 1 <= self.stop_after <= self.max_steps:
+            raise ConfigError(
+                f"stop_after={self.stop_after} must be between 1 and max_steps={self.max_steps}"
+            )
         for name in ("lr", "momentum", "weight_decay", "warmup_steps", "num_workers"):
             value = getattr(self, name)
             if value < 0:

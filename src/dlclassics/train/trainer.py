@@ -223,7 +223,9 @@ class Trainer:
 
     # -- the loop ------------------------------------------------------------------------
 
-    def _loop(self, state: _RunState, bar: ProgressBar) -> Literal["done", "early", "interrupted"]:
+    def _loop(
+        self, state: _RunState, bar: ProgressBar
+    ) -> Literal["done", "early", "interrupted", "paused"]:
         cfg, device = self.config, self.ctx.device
         batches = train_batches(
             self.train_data,
@@ -252,6 +254,10 @@ class Trainer:
                     if state.saved_step != state.step:
                         self._save(state)
                     return "interrupted"
+                if cfg.stop_after is not None and state.step >= cfg.stop_after:
+                    if state.saved_step != state.step:
+                        self._save(state)
+                    return "paused"
             return "done"
         except KeyboardInterrupt:
             self._save_after_raw_interrupt(state)
