@@ -41,10 +41,16 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
         raise
 
 
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
 def write_json(path: str | os.PathLike[str], obj: Any) -> None:
-    """Write ``obj`` as indented UTF-8 JSON, atomically."""
+    """Write ``obj`` as indented UTF-8 JSON (paths as strings), atomically."""
     with atomic_write(path, "w") as f:
-        json.dump(obj, f, indent=2, ensure_ascii=False, sort_keys=False)
+        json.dump(obj, f, indent=2, ensure_ascii=False, default=_json_default)
         f.write("\n")
 
 

@@ -117,6 +117,25 @@ def test_both_tie_rules_keep_the_k_smallest_distances(seed: int, k: int) -> None
         assert_array_equal(np.sort(np.take_along_axis(dist, idx, axis=1), axis=1), want)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n=st.integers(1, 700),
+    k=st.integers(1, 40),
+    levels=st.sampled_from([3, 50, 0]),
+)
+def test_fast_selection_equals_a_full_argpartition(seed: int, n: int, k: int, levels: int) -> None:
+    # Rows long enough for the block-minimum bound, with many ties (levels=3), few, or none (0).
+    rng = np.random.default_rng(seed)
+    k = min(k, n)
+    dist = rng.integers(0, levels, (9, n)).astype(float) if levels else rng.random((9, n))
+    ours = knn._nearest(dist, k, "argpartition")
+    assert_array_equal(np.sort(ours, axis=1), np.sort(np.argpartition(dist, k - 1)[:, :k], axis=1))
+    lowest = knn._nearest(dist, k, "lowest_index")
+    stable = np.argsort(dist, axis=1, kind="stable")[:, :k]  # (distance, index) order
+    assert_array_equal(np.sort(lowest, axis=1), np.sort(stable, axis=1))
+
+
 # --- identical to scikit-learn -------------------------------------------------------------
 
 
@@ -136,7 +155,7 @@ def test_predictions_equal_sklearn_brute_on_integer_data_with_many_ties(metric: 
             for numpy_path in (True, False):  # int arrays take sklearn's NumPy path either way
                 theirs = sklearn_predict(X, y, X_test, k, metric, numpy_path=numpy_path)
                 disagreements += int((ours != theirs).sum())
-        d_rank = knn._RANKING[metric](X_test.astype(float), X.astype(float))
+        d_rank = knn._RANKERS[metric](X.astype(float))(X_test.astype(float))
         kth = np.sort(d_rank, axis=1)[:, k - 1 : k]
         tied_rows += int(((d_rank <= kth).sum(axis=1) > k).sum())
     assert tied_rows > 500  # the data really exercises the tie rule
@@ -183,7 +202,7 @@ def test_predictions_equal_sklearn_on_the_digits_images(metric: str) -> None:
         # sklearn's default Cython path keeps tied neighbours in heap order; any row where it
         # differs must have a tie at the k-th distance.
         cython = sklearn_predict(X_train, y_train, X_test, k, metric, numpy_path=False)
-        d_rank = knn._RANKING[metric](X_test, X_train)
+        d_rank = knn._RANKERS[metric](X_train)(X_test)
         kth = np.sort(d_rank, axis=1)[:, k - 1 : k]
         tied_at_k = (d_rank <= kth).sum(axis=1) > k
         assert not np.any((ours != cython) & ~tied_at_k)

@@ -105,11 +105,15 @@ def _row_l2(a: FloatArray, B: FloatArray) -> FloatArray:
     return np.sqrt(((B - a) ** 2).sum(axis=1))  # (N,)
 
 
-def _sq_l2_no_loops(A: FloatArray, B: FloatArray) -> FloatArray:
-    """‖a‖² − 2a·b + ‖b‖² for every pair, in sklearn's order of operations, clipped at 0."""
-    d2 = -2.0 * (A @ B.T)  # (M, N)
+def _sq_l2_no_loops(A: FloatArray, B: FloatArray, B_sq: FloatArray | None = None) -> FloatArray:
+    """‖a‖² − 2a·b + ‖b‖² for every pair, in sklearn's order of operations, clipped at 0.
+
+    ``B_sq`` may carry the precomputed ‖b‖² of every row of B.
+    """
+    d2 = A @ B.T  # a·b, (M, N)
+    d2 *= -2.0
     d2 += np.einsum("ij,ij->i", A, A)[:, None]  # ‖a‖², (M, 1)
-    d2 += np.einsum("ij,ij->i", B, B)[None, :]  # ‖b‖², (1, N)
+    d2 += (np.einsum("ij,ij->i", B, B) if B_sq is None else B_sq)[None, :]  # ‖b‖², (1, N)
     return np.maximum(d2, 0.0, out=d2)  # rounding can leave −1e-12 where a ≈ b
 
 
@@ -135,10 +139,21 @@ _NO_LOOPS: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
     "l1": _l1_no_loops,
     "l2": lambda A, B: np.sqrt(_sq_l2_no_loops(A, B)),
 }
-# What prediction ranks by: Σ|a − b| for L1, d² for L2 (same order as d, no square root).
-_RANKING: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
-    "l1": _l1_blocked,
-    "l2": _sq_l2_no_loops,
+
+
+def _rank_l1(B: FloatArray) -> Callable[[FloatArray], FloatArray]:
+    return lambda A: _l1_blocked(A, B)
+
+
+def _rank_l2(B: FloatArray) -> Callable[[FloatArray], FloatArray]:
+    B_sq = np.einsum("ij,ij->i", B, B)  # ‖b‖² once, not once per block of test rows
+    return lambda A: _sq_l2_no_loops(A, B, B_sq)
+
+
+# What prediction ranks the training rows B by: Σ|a − b| for L1, d² for L2 (d's order, no sqrt).
+_RANKERS: dict[str, Callable[[FloatArray], Callable[[FloatArray], FloatArray]]] = {
+    "l1": _rank_l1,
+    "l2": _rank_l2,
 }
 
 
@@ -186,23 +201,26 @@ def distances_no_loops(A: ArrayLike, B: ArrayLike, metric: Metric = "l2") -> Flo
 # --- choosing the neighbours and voting ----------------------------------------------------
 
 
-def _kth_smallest(dist: FloatArray, k: int) -> FloatArray:
-    """The exact k-th smallest entry of every row, (M, N) -> (M,), without sorting whole rows.
+def _candidates(dist: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """A few entries per row that surely include its k smallest: (rows, cols, values), sorted by
+    row, then value.
 
-    The minima of k blocks are k different entries, so the k-th smallest block minimum bounds
-    the row's k-th smallest from above; only the few entries under that bound are then sorted.
+    The minima of k blocks of a row are k different entries, so the k-th smallest block minimum
+    bounds the row's k-th smallest from above; the entries under that bound are the candidates.
+    This reads every row once (a vectorized min) instead of sorting it.
     """
     M, N = dist.shape
-    blocks = N // _SCAN_BLOCK
-    if blocks < k:  # too few blocks for a bound: select directly
-        return np.partition(dist, k - 1, axis=1)[:, k - 1]
-    minima = dist[:, : blocks * _SCAN_BLOCK].reshape(M, blocks, _SCAN_BLOCK).min(axis=2)
-    bound = np.partition(minima, k - 1, axis=1)[:, k - 1]  # ≥ the k-th smallest, (M,)
-    rows, cols = np.nonzero(dist <= bound[:, None])  # ≥ k candidates per row, row-major
+    width = min(_SCAN_BLOCK, N // k)  # columns per block; at least k blocks
+    if width >= 2:
+        blocks = N // width
+        minima = dist[:, : blocks * width].reshape(M, blocks, width).min(axis=2)  # (M, blocks)
+        bound = np.partition(minima, k - 1, axis=1)[:, k - 1]  # ≥ the k-th smallest, (M,)
+    else:  # k > N / 2: blocks would not help; the bound is the k-th smallest itself
+        bound = np.partition(dist, k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(dist <= bound[:, None])  # ≥ k per row
     values = dist[rows, cols]
-    values = values[np.lexsort((values, rows))]  # sorted within each row
-    starts = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=M))[:-1]])
-    return values[starts + k - 1]
+    order = np.lexsort((values, rows))
+    return rows[order], cols[order].astype(np.int64), values[order]
 
 
 def _ties_argpartition(dist: FloatArray, k: int) -> IntArray:
@@ -226,14 +244,20 @@ _TIE_RULES: dict[str, Callable[[FloatArray, int], IntArray]] = {
 
 
 def _nearest(dist: FloatArray, k: int, ties: str) -> IntArray:
-    """The k nearest columns per row. Where they are unique (no tie at the k-th distance) any
-    selection gives the same set, so it is read off a mask; only rows with such a tie go to the
-    tie rule. On real data that is a few rows, which spares a full argpartition of every row."""
-    kth = _kth_smallest(dist, k)  # (M,)
-    within = dist <= kth[:, None]  # (M, N): ≥ k per row, exactly k without a tie
-    unique = within.sum(axis=1) == k
-    out = np.empty((dist.shape[0], k), dtype=np.int64)
-    out[unique] = np.nonzero(within[unique])[1].reshape(-1, k)
+    """The k nearest columns of every row of ``dist`` (M, N) -> (M, k).
+
+    Where the k nearest are unique (no tie at the k-th distance) every selection gives the same
+    set, so it is read off the candidates; only rows with such a tie go to the tie rule. On real
+    data those are a few rows, which spares a full argpartition of every row.
+    """
+    M = dist.shape[0]
+    rows, cols, values = _candidates(dist, k)
+    starts = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=M))[:-1]])
+    kth = values[starts + k - 1]  # the k-th smallest distance of each row, (M,)
+    within = values <= kth[rows]  # candidates at most the k-th distance: ≥ k per row
+    unique = np.bincount(rows[within], minlength=M) == k  # exactly k: no tie at the k-th place
+    out = np.empty((M, k), dtype=np.int64)
+    out[unique] = cols[within & unique[rows]].reshape(-1, k)
     if not unique.all():
         out[~unique] = _TIE_RULES[ties](dist[~unique], k)
     return out
@@ -316,11 +340,11 @@ class KNNClassifier:
         check_width(X, self.X.shape[1])
         for k in ks:
             _check_config(replace(self.config, k=k), self.X.shape[0])
-        ranking, ties = _RANKING[self.config.metric], self.config.ties
+        ranking, ties = _RANKERS[self.config.metric](self.X), self.config.ties
         C, bs = len(self.classes), self.config.batch_size
         out = np.empty((len(ks), X.shape[0]), dtype=np.int64)
         for start in range(0, X.shape[0], bs):
-            dist = ranking(X[start : start + bs], self.X)  # (bs, N)
+            dist = ranking(X[start : start + bs])  # (bs, N)
             for i, k in enumerate(ks):
                 neighbours = _nearest(dist, k, ties)  # (bs, k) training rows
                 out[i, start : start + bs] = vote(self.labels[neighbours], C)

@@ -7,6 +7,7 @@ dlc mlp eval --run-dir runs/mlp                               # test accuracy + 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,7 @@ def resume_config(run_dir: Path) -> MLPTrainConfig:
 
 def train(config: MLPTrainConfig) -> int:
     run_dir = config.resume or config.run_dir
+    log.info("config: %s", json.dumps(to_dict(config), default=str))
     train_data = image_dataset(config.data, "train")
     task = build(config, train_data)
     trainer = Trainer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
     run = replace(
         base, run_dir=out_dir, trainer=replace(base.trainer, seed=config.seed, progress=False)
     )
+    shutil.rmtree(out_dir, ignore_errors=True)  # the tour's own output: each tour starts afresh
     start = time.perf_counter()
     train(run)
     seconds = time.perf_counter() - start

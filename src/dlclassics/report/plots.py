@@ -7,7 +7,6 @@ atomically as PNG.
 from __future__ import annotations
 
 import io
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from dlclassics.io import write_bytes
+from dlclassics.train.metrics import read_metrics
 
 
 def _pyplot() -> Any:
@@ -36,19 +36,14 @@ def save_figure(fig: Any, path: Path) -> Path:
     return path
 
 
-def read_metrics(path: Path) -> list[dict[str, Any]]:
-    """Rows of a run's ``metrics.jsonl``."""
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 def plot_curves(metrics_jsonl: Path, out: Path, *, keys: Sequence[str] = ("loss", "acc")) -> Path:
     """One panel per metric name, train and validation against the step."""
     series: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for row in read_metrics(metrics_jsonl):
         split = row.get("split", "train")
+        metrics = row.get("metrics", {})
         for key in keys:
-            value = row.get("metrics", {}).get(key)
+            value = metrics.get(key, metrics.get(f"{split}_{key}"))  # val rows say "val_loss"
             if value is not None:
                 series[(key, split)].append((int(row["step"]), float(value)))
     plt = _pyplot()

@@ -46,21 +46,21 @@ Two implementations, tested equal to ``torch.nn.functional.conv2d`` (values and 
 >>> conv2d(x, w, stride=2)[0, 0]            # sums of the four 2×2 blocks
 array([[10., 18.],
        [42., 50.]])
->>> conv2d(x, w, padding="same" if False else 0).shape
-(1, 1, 3, 3)
+>>> conv2d(x, np.ones((2, 1, 3, 3)), padding="same").shape    # 2 filters, size kept
+(1, 2, 4, 4)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
 from dlclassics.errors import ConfigError
 from dlclassics.vision.shapes import Padding, conv2d_output_shape, pair, resolve_padding
+from dlclassics.vision.windows import as_float, pad2d, scatter_windows, sliding_windows, unpad2d
 
 __all__ = [
     "Conv2dGrads",
@@ -73,8 +73,6 @@ __all__ = [
     "cross_correlate2d",
     "flip_kernel",
     "im2col",
-    "scatter_windows",
-    "sliding_windows",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -107,13 +105,6 @@ class _Geometry:
         return rows, cols
 
 
-def _as_float(name: str, a: ArrayLike, ndim: int, layout: str) -> FloatArray:
-    arr = np.asarray(a, dtype=np.float64)
-    if arr.ndim != ndim:
-        raise ConfigError(f"{name} must have shape {layout}, got shape {arr.shape}")
-    return arr
-
-
 def _setup(
     x: ArrayLike,
     w: ArrayLike,
@@ -123,8 +114,8 @@ def _setup(
     dilation: IntPair,
 ) -> tuple[FloatArray, FloatArray, FloatArray, _Geometry]:
     """Check and convert the arguments of a conv2d call; b = 0 when it is None."""
-    x_ = _as_float("x", x, 4, "(N, C_in, H, W)")
-    w_ = _as_float("w", w, 4, "(C_out, C_in, kh, kw)")
+    x_ = as_float("x", x, 4, "(N, C_in, H, W)")
+    w_ = as_float("w", w, 4, "(C_out, C_in, kh, kw)")
     _, C_out, H_out, W_out = conv2d_output_shape(
         x_.shape, w_.shape, stride=stride, padding=padding, dilation=dilation
     )
@@ -133,21 +124,10 @@ def _setup(
         raise ConfigError(f"b must have shape (C_out,) = ({C_out},), got shape {b_.shape}")
     kernel = (w_.shape[2], w_.shape[3])
     s, d = pair(stride, "stride"), pair(dilation, "dilation")
-    geo = _Geometry(kernel, s, resolve_padding(padding, kernel, stride=s, dilation=d), d, (H_out, W_out))
+    geo = _Geometry(
+        kernel, s, resolve_padding(padding, kernel, stride=s, dilation=d), d, (H_out, W_out)
+    )
     return x_, w_, b_, geo
-
-
-def _pad(x: FloatArray, padding: tuple[int, int], value: float = 0.0) -> FloatArray:
-    ph, pw = padding
-    if ph == pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
-
-
-def _unpad(x: FloatArray, padding: tuple[int, int]) -> FloatArray:
-    ph, pw = padding
-    H, W = x.shape[2] - 2 * ph, x.shape[3] - 2 * pw
-    return x[:, :, ph : ph + H, pw : pw + W]
 
 
 # --- the loop version: read this one ---------------------------------------------------------
@@ -170,7 +150,7 @@ def conv2d_naive(
     x_, w_, b_, geo = _setup(x, w, b, stride, padding, dilation)
     N, C_out = x_.shape[0], w_.shape[0]
     H_out, W_out = geo.out
-    xp = _pad(x_, geo.padding)  # X̃: (N, C_in, H + 2ph, W + 2pw)
+    xp = pad2d(x_, geo.padding)  # X̃: (N, C_in, H + 2ph, W + 2pw)
     y = np.empty((N, C_out, H_out, W_out))
     for n in range(N):
         for o in range(C_out):
@@ -199,10 +179,12 @@ def conv2d_naive_backward(
     x_, w_, _, geo = _setup(x, w, None, stride, padding, dilation)
     N, C_out = x_.shape[0], w_.shape[0]
     H_out, W_out = geo.out
-    g = _as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
+    g = as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
     if g.shape != (N, C_out, H_out, W_out):
-        raise ConfigError(f"grad_out must have the output's shape {(N, C_out, H_out, W_out)}, got {g.shape}")
-    xp = _pad(x_, geo.padding)
+        raise ConfigError(
+            f"grad_out must have the output's shape {(N, C_out, H_out, W_out)}, got {g.shape}"
+        )
+    xp = pad2d(x_, geo.padding)
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w_)
     for n in range(N):
@@ -212,46 +194,10 @@ def conv2d_naive_backward(
                     rows, cols = geo.window(i, j)
                     dxp[n, :, rows, cols] += g[n, o, i, j] * w_[o]
                     dw[o] += g[n, o, i, j] * xp[n, :, rows, cols]
-    return Conv2dGrads(np.ascontiguousarray(_unpad(dxp, geo.padding)), dw, g.sum(axis=(0, 2, 3)))
+    return Conv2dGrads(np.ascontiguousarray(unpad2d(dxp, geo.padding)), dw, g.sum(axis=(0, 2, 3)))
 
 
-# --- windows, im2col and col2im --------------------------------------------------------------
-
-
-def sliding_windows(
-    xp: FloatArray, kernel: tuple[int, int], *, stride: tuple[int, int], dilation: tuple[int, int]
-) -> FloatArray:
-    """A read-only view (N, C, H_out, W_out, kh, kw) of every window of an (already padded) xp.
-
-    Entry [n, c, i, j, u, v] is xp[n, c, i·s + u·d, j·s + v·d]; nothing is copied.
-    """
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    extent = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)  # pixels a dilated window spans
-    every = sliding_window_view(xp, extent, axis=(2, 3))  # (N, C, Hp−eh+1, Wp−ew+1, eh, ew)
-    return every[:, :, ::sh, ::sw, ::dh, ::dw]  # (N, C, H_out, W_out, kh, kw)
-
-
-def scatter_windows(
-    grad_windows: FloatArray,
-    padded_hw: tuple[int, int],
-    *,
-    stride: tuple[int, int],
-    dilation: tuple[int, int],
-) -> FloatArray:
-    """The adjoint of :func:`sliding_windows`: add each window's gradient back where it was read.
-
-    ``grad_windows`` is (N, C, kh, kw, H_out, W_out); returns (N, C, Hp, Wp). One strided
-    addition per kernel offset (u, v), so overlapping windows accumulate without ``np.add.at``.
-    """
-    N, C, kh, kw, H_out, W_out = grad_windows.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    out = np.zeros((N, C, *padded_hw))
-    for u in range(kh):
-        for v in range(kw):
-            rows = slice(u * dh, u * dh + sh * (H_out - 1) + 1, sh)
-            cols = slice(v * dw, v * dw + sw * (W_out - 1) + 1, sw)
-            out[:, :, rows, cols] += grad_windows[:, :, u, v]  # (N, C, H_out, W_out)
-    return out
+# --- im2col and col2im --------------------------------------------------------------
 
 
 def im2col(
@@ -266,14 +212,14 @@ def im2col(
 
     Row c·kh·kw + u·kw + v of column i·W_out + j holds X̃[n, c, i·s + u·d, j·s + v·d].
     """
-    x_ = _as_float("x", x, 4, "(N, C, H, W)")
+    x_ = as_float("x", x, 4, "(N, C, H, W)")
     N, C = x_.shape[:2]
     kernel = pair(kernel_size, "kernel_size")
     _, _, H_out, W_out = conv2d_output_shape(
         x_.shape, (1, C, *kernel), stride=stride, padding=padding, dilation=dilation
     )
     s, d = pair(stride, "stride"), pair(dilation, "dilation")
-    xp = _pad(x_, resolve_padding(padding, kernel, stride=s, dilation=d))
+    xp = pad2d(x_, resolve_padding(padding, kernel, stride=s, dilation=d))
     windows = sliding_windows(xp, kernel, stride=s, dilation=d)  # (N, C, H_out, W_out, kh, kw)
     # (N, C, kh, kw, H_out, W_out) → (N, C·kh·kw, H_out·W_out); the reshape copies
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kernel[0] * kernel[1], H_out * W_out)
@@ -292,24 +238,25 @@ def col2im(
 
     ``output_size`` is the image's (H, W) before padding.
     """
-    cols_ = _as_float("cols", cols, 3, "(N, C·kh·kw, L)")
+    cols_ = as_float("cols", cols, 3, "(N, C·kh·kw, L)")
     (H, W), (kh, kw) = pair(output_size, "output_size"), pair(kernel_size, "kernel_size")
-    N, K, L = cols_.shape
+    N, K, _ = cols_.shape
     if K % (kh * kw):
         raise ConfigError(f"cols has {K} rows, not a multiple of kh·kw = {kh * kw}")
     C = K // (kh * kw)
     _, _, H_out, W_out = conv2d_output_shape(
         (N, C, H, W), (1, C, kh, kw), stride=stride, padding=padding, dilation=dilation
     )
-    if L != H_out * W_out:
+    if cols_.shape[2] != H_out * W_out:
         raise ConfigError(
-            f"cols has L={L} columns but a {H}×{W} image gives H_out·W_out = {H_out * W_out} windows"
+            f"cols has L={cols_.shape[2]} columns but a {H}×{W} image has "
+            f"H_out·W_out = {H_out * W_out} windows: check output_size, kernel, stride, padding"
         )
     s, d = pair(stride, "stride"), pair(dilation, "dilation")
     ph, pw = resolve_padding(padding, (kh, kw), stride=s, dilation=d)
     grad_windows = cols_.reshape(N, C, kh, kw, H_out, W_out)
     dxp = scatter_windows(grad_windows, (H + 2 * ph, W + 2 * pw), stride=s, dilation=d)
-    return np.ascontiguousarray(_unpad(dxp, (ph, pw)))
+    return np.ascontiguousarray(unpad2d(dxp, (ph, pw)))
 
 
 # --- the im2col version: use this one --------------------------------------------------------
@@ -352,28 +299,34 @@ def conv2d_backward(
     ∂L/∂W = Σ_n G_n · cols_nᵀ, ∂L/∂cols_n = W_flatᵀ · G_n, ∂L/∂X = col2im(∂L/∂cols), ∂L/∂b = Σ G.
     """
     x_, w_, _, geo = _setup(x, w, None, stride, padding, dilation)
-    N, C_in, H, W = x_.shape
+    N, _, H, W = x_.shape
     C_out = w_.shape[0]
-    g = _as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
+    g = as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
     if g.shape != (N, C_out, *geo.out):
-        raise ConfigError(f"grad_out must have the output's shape {(N, C_out, *geo.out)}, got {g.shape}")
+        raise ConfigError(
+            f"grad_out must have the output's shape {(N, C_out, *geo.out)}, got {g.shape}"
+        )
     conv = {"stride": geo.stride, "padding": geo.padding, "dilation": geo.dilation}
     g_flat = g.reshape(N, C_out, -1)  # (N, C_out, L)
     cols = im2col(x_, geo.kernel, **conv)  # (N, C_in·kh·kw, L)
     dw = (g_flat @ cols.transpose(0, 2, 1)).sum(axis=0)  # Σ_n (C_out, L) @ (L, C_in·kh·kw)
-    dcols = w_.reshape(C_out, -1).T @ g_flat  # (C_in·kh·kw, C_out) @ (N, C_out, L) → (N, C_in·kh·kw, L)
+    dcols = (
+        w_.reshape(C_out, -1).T @ g_flat
+    )  # (C_in·kh·kw, C_out) @ (N, C_out, L) → (N, C_in·kh·kw, L)
     dx = col2im(dcols, (H, W), geo.kernel, **conv)  # (N, C_in, H, W)
     return Conv2dGrads(dx, dw.reshape(w_.shape), g.sum(axis=(0, 2, 3)))
 
 
-# --- convolution vs cross-correlation (note 003 · 卷积运算(数学意义)) ------------------------------
+# --- convolution vs cross-correlation (note 003 · 卷积运算(数学意义)) ---------------------------
 
 
 def _check_image_kernel(image: ArrayLike, kernel: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    I = _as_float("image", image, 2, "(H, W)")  # noqa: E741  (the notes' name for the image)
-    K = _as_float("kernel", kernel, 2, "(kh, kw)")
+    I = as_float("image", image, 2, "(H, W)")  # noqa: E741  (the notes' name for the image)
+    K = as_float("kernel", kernel, 2, "(kh, kw)")
     if K.shape[0] > I.shape[0] or K.shape[1] > I.shape[1]:
-        raise ConfigError(f"kernel {K.shape} is larger than the image {I.shape}: use a smaller kernel")
+        raise ConfigError(
+            f"kernel {K.shape} is larger than the image {I.shape}: use a smaller kernel"
+        )
     return I, K
 
 
@@ -388,7 +341,7 @@ def cross_correlate2d(image: ArrayLike, kernel: ArrayLike) -> FloatArray:
 
     What deep learning calls convolution (``F.conv2d`` with one channel, no padding).
     """
-    I, K = _check_image_kernel(image, kernel)
+    I, K = _check_image_kernel(image, kernel)  # noqa: E741  (the notes' I and K)
     kh, kw = K.shape
     H_out, W_out = I.shape[0] - kh + 1, I.shape[1] - kw + 1
     S = np.zeros((H_out, W_out))
@@ -405,7 +358,7 @@ def convolve2d(image: ArrayLike, kernel: ArrayLike) -> FloatArray:
     definition's (i + kh − 1, j + kw − 1), so that the result aligns with :func:`cross_correlate2d`
     and equals ``cross_correlate2d(image, flip_kernel(kernel))``.
     """
-    I, K = _check_image_kernel(image, kernel)
+    I, K = _check_image_kernel(image, kernel)  # noqa: E741  (the notes' I and K)
     kh, kw = K.shape
     H_out, W_out = I.shape[0] - kh + 1, I.shape[1] - kw + 1
     S = np.zeros((H_out, W_out))
@@ -414,7 +367,3 @@ def convolve2d(image: ArrayLike, kernel: ArrayLike) -> FloatArray:
             top, left = kh - 1 - m, kw - 1 - n  # I(i − m, j − n), shifted into the valid region
             S += I[top : top + H_out, left : left + W_out] * K[m, n]
     return S
-
-
-def _unused(_: Any) -> None:  # pragma: no cover
-    return None

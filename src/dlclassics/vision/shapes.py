@@ -65,7 +65,9 @@ def pair(value: int | Sequence[int], name: str, *, minimum: int = 1) -> tuple[in
     )
 
 
-def conv_output_size(n: int, f: int, *, padding: int = 0, stride: int = 1, dilation: int = 1) -> int:
+def conv_output_size(
+    n: int, f: int, *, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> int:
     """⌊(n + 2p − d·(f − 1) − 1) / s⌋ + 1 for one spatial axis.
 
     Raises :class:`ConfigError` when the (dilated) filter is larger than the padded input.
@@ -137,7 +139,7 @@ def conv2d_output_shape(
         )
     N, C, H, W = input_shape
     C_out, C_in, kh, kw = weight_shape
-    if C != C_in:
+    if C_in != C:
         raise ConfigError(
             f"x.shape={tuple(input_shape)} has C_in={C} channels but w.shape={tuple(weight_shape)} "
             f"expects C_in={C_in}: each filter spans all input channels, so they must match"

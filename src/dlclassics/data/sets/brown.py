@@ -103,8 +103,8 @@ def _part(start: int) -> str:
 def convert(raw_dir: Path, out_dir: Path) -> None:
     """Sample files → ``{train,val,test}.jsonl`` of ``{file, genre, words, tags}``."""
     genres = _read_genres(find_member(raw_dir, "cats.txt"))
-    files = [p for p in find_raw(raw_dir, "c[a-r][0-9][0-9]", what="Brown sample files")]
-    files = sorted((p for p in files if SAMPLE_FILE.fullmatch(p.name)), key=lambda p: p.name)
+    found = find_raw(raw_dir, "c[a-r][0-9][0-9]", what="Brown sample files")
+    files = sorted((p for p in found if SAMPLE_FILE.fullmatch(p.name)), key=lambda p: p.name)
     missing = sorted(set(genres) - {p.name for p in files})
     if missing:
         raise DataError(f"Brown samples listed in cats.txt are missing: {', '.join(missing)}")

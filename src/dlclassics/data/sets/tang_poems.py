@@ -90,7 +90,7 @@ def clean_poems(poems: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def convert(raw_dir: Path, out_dir: Path) -> None:
     """``poet.tang.*.json`` → ``{train,val,test}.jsonl`` of ``{id, title, author, paragraphs}``."""
-    paths = [p for p in find_raw(raw_dir, "poet.tang.*.json", what="Tang poem files")]
+    paths = find_raw(raw_dir, "poet.tang.*.json", what="Tang poem files")
     numbered = sorted((int(m.group(1)), p) for p in paths if (m := FILE.fullmatch(p.name)))
     rows = clean_poems([poem for _, path in numbered for poem in _read_file(path)])
     parts = stratified_split(
