@@ -17,6 +17,7 @@ import contextlib
 import importlib
 import io
 import logging
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -94,11 +95,12 @@ def _parse(command: Command, prog: str, args: list[str]) -> Any:
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
             return tyro.cli(
-                tyro.conf.OmitArgPrefixes[command.config],  # type: ignore[index]
+                command.config,
                 prog=prog,
                 description=command.help,
                 args=args,
                 default=default,
+                config=(tyro.conf.OmitArgPrefixes,),  # --max-steps, not --trainer.max-steps
             )
     except SystemExit as exit_:
         text = buffer.getvalue()
@@ -161,3 +163,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exit_:  # --help inside a command
         return int(exit_.code or 0)
+    except BrokenPipeError:  # `dlc data info brown | head`: the reader left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

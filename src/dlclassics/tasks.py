@@ -20,6 +20,9 @@ from dlclassics.train import EvalOutput, StepOutput
 class Classification(nn.Module):
     """Softmax cross-entropy over class scores, L = −log softmax(f(x̂))_y (004, softmax loss)."""
 
+    mean: torch.Tensor  # μ of the training pixels (a buffer: saved with the weights)
+    std: torch.Tensor  # σ of the training pixels
+
     def __init__(self, model: nn.Module, *, mean: float = 0.0, std: float = 1.0) -> None:
         super().__init__()
         self.model = model

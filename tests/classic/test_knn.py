@@ -221,9 +221,10 @@ def test_batch_size_does_not_change_predictions() -> None:
         rng.integers(0, 3, 120),
         rng.integers(0, 4, (37, 3)),
     )
+    ties: knn.NeighbourTies
     for ties in ("argpartition", "lowest_index"):
         preds = {
-            bs: KNNClassifier.fit(X, y, KNNConfig(k=6, batch_size=bs, ties=ties)).predict(X_test)  # type: ignore[arg-type]
+            bs: KNNClassifier.fit(X, y, KNNConfig(k=6, batch_size=bs, ties=ties)).predict(X_test)
             for bs in (1, 4, 37, 1000)
         }
         for p in preds.values():

@@ -69,11 +69,27 @@ def fetch_command(config: FetchConfig) -> int:
 @dataclass(frozen=True, kw_only=True)
 class InfoConfig:
     name: Annotated[str, tyro.conf.Positional]  # a data set (`dlc data list`)
+    json: bool = False  # print every detail as JSON
 
 
 def info_command(config: InfoConfig) -> int:
     details = info(config.name)
-    print(json.dumps(details, indent=2, ensure_ascii=False, default=str))
+    if config.json:
+        print(json.dumps(details, indent=2, ensure_ascii=False, default=str))
+        return 0
+    print(f"{details['name']}: {details['description']}")
+    print(f"license:  {details['license']}")
+    print(f"citation: {details['citation']}")
+    print(f"cached:   {details.get('path', '(not cached: dlc data fetch ' + config.name + ')')}")
+    unit = details.get("unit", "records")
+    counts = details.get("splits", {})
+    for split, definition in details.get("split_definitions", {}).items():
+        count = counts.get(split)
+        shown = f"{count:,} {unit}" if isinstance(count, int) else "?"
+        print(f"  {split:<6} {shown:>18}  {definition}")
+    if "sample" in details:
+        print("sample:")
+        print("  " + str(details["sample"]).replace("\n", "\n  "))
     return 0
 
 

@@ -26,7 +26,7 @@ from dlclassics.mlp.model import MLP, MLPConfig
 from dlclassics.registry import Registry
 from dlclassics.report.plots import confusion_matrix, plot_confusion, plot_curves
 from dlclassics.tasks import Classification
-from dlclassics.train import Trainer, TrainerConfig, load_weights, read_run_config
+from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +116,13 @@ def train(config: MLPTrainConfig) -> int:
         run_config={"command": "mlp train", "run": to_dict(config)},
     )
     result = trainer.fit(resume=config.resume is not None)
-    plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
-    print(
-        f"best {config.trainer.metric} {result.best_metric:.4f} at step {result.best_step}; "
-        f"weights in {run_dir}; next: dlc mlp eval --run-dir {run_dir}"
-    )
+    distributed.shutdown()  # no-op outside torchrun
+    if trainer.is_main:
+        plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
+        print(
+            f"best {config.trainer.metric} {result.best_metric:.4f} at step {result.best_step}; "
+            f"weights in {run_dir}; next: dlc mlp eval --run-dir {run_dir}"
+        )
     return 0
 
 

@@ -21,8 +21,8 @@ Schedule = Literal["constant", "cosine", "linear", "step"]
 # change the steps still to come). Every other field must match the checkpoint, because it
 # fixes the data order or the meaning of the saved optimizer and best-metric state.
 RESUMABLE_CHANGES = frozenset(
-    {"max_steps", "stop_after", "patience", "eval_every", "log_every", "checkpoint_every", "progress",
-     "device", "num_workers", "lr", "grad_clip"}
+    {"max_steps", "stop_after", "patience", "eval_every", "log_every", "checkpoint_every",
+     "progress", "device", "num_workers", "lr", "grad_clip"}
 )  # fmt: skip
 
 

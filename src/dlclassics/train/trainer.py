@@ -165,6 +165,11 @@ class Trainer:
 
     # -- public --------------------------------------------------------------------------
 
+    @property
+    def is_main(self) -> bool:
+        """True on the process that writes files (rank 0, or the only process)."""
+        return self.ctx.is_main
+
     def fit(self, *, resume: bool = False) -> FitResult:
         """Train to ``config.max_steps`` (or early stop); ``resume`` continues ``run_dir``."""
         if self.val_data is not None:

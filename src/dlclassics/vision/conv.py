@@ -1,11 +1,11 @@
 """2-D convolution from scratch: a loop version to read, an im2col version to use.
 
-Course note 004, 三、卷积神经网络 · 2、PROCESS and 3、特征图: for every position of the window,
+Course note 004 §三.2 PROCESS and §三.3 特征图: for every position of the window,
 "R .* F1核1 + G .* F1核2 + B .* F1核3 + 偏置 = Output volumes[1, 1, 1]" — a filter spans all
 C_in input channels (note 003 · 三维卷积, "3D convolution"), and C_out filters give C_out output
-channels ("多个filter可以理解为同时进行水平边缘检测和垂直边缘检测"). 5.1 步长 is the stride s,
-5.3 边缘填充 the zero padding p; 6、Calculate Process: the same filter is used at every position
-(参数共享). With dilation d the filter's taps are d pixels apart. In index form,
+channels ("多个filter可以理解为同时进行水平边缘检测和垂直边缘检测"). §三.5.1 步长 is the stride s,
+§三.5.3 边缘填充 the zero padding p; §三.6 Calculate Process: the same filter is used at every
+position (参数共享). With dilation d the filter's taps are d pixels apart. In index form,
 
     Y[n, o, i, j] = b[o] + Σ_c Σ_u Σ_v  W[o, c, u, v] · X̃[n, c, i·s + u·d, j·s + v·d]
 
@@ -130,6 +130,13 @@ def _setup(
     return x_, w_, b_, geo
 
 
+def _check_grad_out(grad_out: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
+    g = as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
+    if g.shape != shape:
+        raise ConfigError(f"grad_out must have the output's shape {shape}, got shape {g.shape}")
+    return g
+
+
 # --- the loop version: read this one ---------------------------------------------------------
 
 
@@ -179,11 +186,7 @@ def conv2d_naive_backward(
     x_, w_, _, geo = _setup(x, w, None, stride, padding, dilation)
     N, C_out = x_.shape[0], w_.shape[0]
     H_out, W_out = geo.out
-    g = as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
-    if g.shape != (N, C_out, H_out, W_out):
-        raise ConfigError(
-            f"grad_out must have the output's shape {(N, C_out, H_out, W_out)}, got {g.shape}"
-        )
+    g = _check_grad_out(grad_out, (N, C_out, H_out, W_out))
     xp = pad2d(x_, geo.padding)
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w_)
@@ -197,7 +200,7 @@ def conv2d_naive_backward(
     return Conv2dGrads(np.ascontiguousarray(unpad2d(dxp, geo.padding)), dw, g.sum(axis=(0, 2, 3)))
 
 
-# --- im2col and col2im --------------------------------------------------------------
+# --- im2col and col2im ------------------------------------------------------------------------
 
 
 def im2col(
@@ -221,8 +224,9 @@ def im2col(
     s, d = pair(stride, "stride"), pair(dilation, "dilation")
     xp = pad2d(x_, resolve_padding(padding, kernel, stride=s, dilation=d))
     windows = sliding_windows(xp, kernel, stride=s, dilation=d)  # (N, C, H_out, W_out, kh, kw)
-    # (N, C, kh, kw, H_out, W_out) → (N, C·kh·kw, H_out·W_out); the reshape copies
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kernel[0] * kernel[1], H_out * W_out)
+    cols = np.empty((N, C, *kernel, H_out, W_out))  # a fresh array: never a view of x
+    cols[...] = windows.transpose(0, 1, 4, 5, 2, 3)  # (N, C, kh, kw, H_out, W_out)
+    return cols.reshape(N, C * kernel[0] * kernel[1], H_out * W_out)  # (N, C·kh·kw, L)
 
 
 def col2im(
@@ -301,18 +305,13 @@ def conv2d_backward(
     x_, w_, _, geo = _setup(x, w, None, stride, padding, dilation)
     N, _, H, W = x_.shape
     C_out = w_.shape[0]
-    g = as_float("grad_out", grad_out, 4, "(N, C_out, H_out, W_out)")
-    if g.shape != (N, C_out, *geo.out):
-        raise ConfigError(
-            f"grad_out must have the output's shape {(N, C_out, *geo.out)}, got {g.shape}"
-        )
+    g = _check_grad_out(grad_out, (N, C_out, *geo.out))
     conv = {"stride": geo.stride, "padding": geo.padding, "dilation": geo.dilation}
     g_flat = g.reshape(N, C_out, -1)  # (N, C_out, L)
     cols = im2col(x_, geo.kernel, **conv)  # (N, C_in·kh·kw, L)
     dw = (g_flat @ cols.transpose(0, 2, 1)).sum(axis=0)  # Σ_n (C_out, L) @ (L, C_in·kh·kw)
-    dcols = (
-        w_.reshape(C_out, -1).T @ g_flat
-    )  # (C_in·kh·kw, C_out) @ (N, C_out, L) → (N, C_in·kh·kw, L)
+    # (C_in·kh·kw, C_out) @ (N, C_out, L) → (N, C_in·kh·kw, L)
+    dcols = w_.reshape(C_out, -1).T @ g_flat
     dx = col2im(dcols, (H, W), geo.kernel, **conv)  # (N, C_in, H, W)
     return Conv2dGrads(dx, dw.reshape(w_.shape), g.sum(axis=(0, 2, 3)))
 
@@ -332,8 +331,8 @@ def _check_image_kernel(image: ArrayLike, kernel: ArrayLike) -> tuple[FloatArray
 
 def flip_kernel(kernel: ArrayLike) -> FloatArray:
     """The kernel turned by 180°: "先左右翻转，再上下翻转" (left–right, then up–down)."""
-    K = np.asarray(kernel, dtype=np.float64)
-    return np.ascontiguousarray(K[:, ::-1][::-1, :])
+    K = as_float("kernel", kernel, 2, "(kh, kw)")
+    return np.ascontiguousarray(K[:, ::-1][::-1, :])  # left–right, then up–down
 
 
 def cross_correlate2d(image: ArrayLike, kernel: ArrayLike) -> FloatArray:

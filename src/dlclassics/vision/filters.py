@@ -1,8 +1,8 @@
 """Edge detection with hand-made filters: what a convolution layer's first filters learn.
 
-Course note 003, Convolutional neural networks · 卷积运算可以检测图像边缘 (convolution detects
-the edges of an image). The lecture example behind the note: a 6×6 image whose left half is 10
-and right half 0, cross-correlated with the vertical-edge filter
+Course note 003 · 卷积运算可以检测图像边缘 (convolution detects the edges of an image). The
+lecture example behind the note: a 6×6 image whose left half is 10 and right half 0,
+cross-correlated with the vertical-edge filter
 
     [[1, 0, −1],
      [1, 0, −1],

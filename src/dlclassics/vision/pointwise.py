@@ -1,8 +1,8 @@
 """1×1 convolution: a linear layer applied at every pixel, and why Inception uses it.
 
-Course note 003, Convolutional neural networks · 1×1卷积层的作用: "减少通道数，从而降低模型复杂度"
-(reduce the number of channels, and with it the model's cost); · GoogLenet: inception module, whose
-branches put a 1×1 convolution in front of the 3×3 and 5×5 ones.
+Course note 003 · 1×1卷积层的作用: "减少通道数，从而降低模型复杂度" (reduce the number of
+channels, and with it the model's cost); note 003 · GoogLenet: inception module, whose branches
+put a 1×1 convolution in front of the 3×3 and 5×5 ones.
 
 A 1×1 filter sees one pixel, across all C_in channels (三维卷积 with f = 1), so a layer of C_out of
 them mixes the channels of each pixel and nothing else:

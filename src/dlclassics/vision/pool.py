@@ -1,6 +1,6 @@
 """Max and average pooling, forward and backward.
 
-Course note 004, 三、卷积神经网络 · 7、池化层: "有些特征屁用没有，给它压缩一波" — pooling shrinks
+Course note 004 §三.7 池化层: "有些特征屁用没有，给它压缩一波" — pooling shrinks
 each feature map by summarising every k×k window with one number, and "Professional 说的选最大的
 最好": max pooling is the usual choice. Pooling has no parameters and acts on each channel
 separately. With window (kh, kw), stride s and padding p (output size ⌊(n + 2p − f)/s⌋ + 1):
@@ -141,9 +141,8 @@ def max_pool2d_backward(
     kh, kw = pool.kernel
     _, idx = _argmax(x_, pool)
     one_hot = idx[..., None] == np.arange(kh * kw)  # (N, C, H_out, W_out, kh·kw)
-    grad_windows = (one_hot * g[..., None]).reshape(
-        *g.shape, kh, kw
-    )  # (N, C, H_out, W_out, kh, kw)
+    routed = one_hot * g[..., None]  # the window's gradient, all of it at the argmax
+    grad_windows = routed.reshape(*g.shape, kh, kw)  # (N, C, H_out, W_out, kh, kw)
     return _backward(grad_windows, x_, pool)
 
 

@@ -1,6 +1,6 @@
 """Receptive fields of stacked layers, and what stacking small kernels and sharing weights save.
 
-Course note 004, 三、卷积神经网络 · 9、感受野: a unit of the second conv layer sees a window of
+Course note 004 §三.9 感受野: a unit of the second conv layer sees a window of
 the first layer, each unit of which sees a window of the input, so deeper units see more ("相当于
 一层一层的在concentrate，最后一个小格子include all informations"). "为什么不选择一个大的卷积核呢？
 … 堆叠小的卷积核所需的参数越少": two stacked 3×3 layers see 5×5 and three see 7×7, with fewer

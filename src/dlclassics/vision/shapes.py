@@ -1,9 +1,9 @@
 """Output sizes of convolution and pooling layers, and "same" padding.
 
-Course note 004, 三、卷积神经网络 · 5、卷积层参数: 5.1 步长 (a larger stride gives a smaller
-feature map), 5.2 卷积核尺寸, 5.3 边缘填充 (pad the border with zeros so that the corner pixels
-are used as often as the middle ones); note 003, Convolutional neural networks · 为什么使用padding
-("防止图片大小缩小 / 多次利用边角处的像素点").
+Course note 004 §三.5 卷积层参数: §三.5.1 步长 (a larger stride gives a smaller feature map),
+§三.5.2 卷积核尺寸, §三.5.3 边缘填充 (pad the border with zeros so that the corner pixels are used
+as often as the middle ones); note 003 · 为什么使用padding ("防止图片大小缩小 / 多次利用边角处的
+像素点").
 
 An input of size n, a filter of size f, padding p and stride s give an output of size
 
