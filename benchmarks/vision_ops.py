@@ -100,34 +100,6 @@ def best_of(runs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed runs per implementation")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads, each")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    from threadpoolctl import threadpool_limits
-
-    torch.set_num_threads(args.threads)
-    with threadpool_limits(args.threads, user_api="blas"):
-        rows = measure(args.repeats, args.seed, args.threads)
-    path = write_results(
-        "vision_ops",
-        "conv2d forward+backward: naive loops and im2col (NumPy) vs torch F.conv2d, float64",
-        rows,
-        settings={
-            "repeats": args.repeats,
-            "threads": args.threads,
-            "seed": args.seed,
-            "numpy": np.__version__,
-        },
-    )
-    for row in rows:
-        impl, shape, ratio = row["impl"], row["shape"], row["ratio_to_torch"]
-        print(f"{impl:>7}  {shape:<50} {row['seconds']:8.4f} s  ×{ratio}")
-    print(f"wrote {path}")
-
-
 def measure(repeats: int, seed: int, threads: int) -> list[dict[str, Any]]:
     """One row per (shape, implementation)."""
     rng = np.random.default_rng(seed)
@@ -157,6 +129,34 @@ def measure(repeats: int, seed: int, threads: int) -> list[dict[str, Any]]:
                     }
                 )
     return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs per implementation")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads, each")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(args.threads)
+    with threadpool_limits(args.threads, user_api="blas"):
+        rows = measure(args.repeats, args.seed, args.threads)
+    path = write_results(
+        "vision_ops",
+        "conv2d forward+backward: naive loops and im2col (NumPy) vs torch F.conv2d, float64",
+        rows,
+        settings={
+            "repeats": args.repeats,
+            "threads": args.threads,
+            "seed": args.seed,
+            "numpy": np.__version__,
+        },
+    )
+    for row in rows:
+        impl, shape, ratio = row["impl"], row["shape"], row["ratio_to_torch"]
+        print(f"{impl:>7}  {shape:<50} {row['seconds']:8.4f} s  ×{ratio}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from dlclassics.errors import ConfigError
 from dlclassics.vision import receptive_field
 from dlclassics.vision.receptive_field import (
-    Layer,
+    LayerSpec,
     parameter_sharing_table,
     receptive_fields,
     small_kernels_table,
@@ -27,7 +27,7 @@ from dlclassics.vision.receptive_field import (
 FAST = settings(max_examples=40, deadline=None)
 
 
-def gradient_footprint(layers: list[Layer], n: int, unit: int) -> tuple[int, int] | None:
+def gradient_footprint(layers: list[LayerSpec], n: int, unit: int) -> tuple[int, int] | None:
     """First and last input row with a non-zero gradient from output unit (unit, unit)."""
     x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
     y = x
@@ -49,7 +49,7 @@ def gradient_footprint(layers: list[Layer], n: int, unit: int) -> tuple[int, int
 
 layer_stacks = st.lists(
     st.builds(
-        Layer,
+        LayerSpec,
         kernel=st.integers(1, 5),
         stride=st.integers(1, 2),
         padding=st.integers(0, 2),
@@ -66,7 +66,7 @@ def test_module_docstring_examples_run() -> None:
 
 @FAST
 @given(layers=layer_stacks)
-def test_receptive_field_matches_the_gradient_footprint_in_torch(layers: list[Layer]) -> None:
+def test_receptive_field_matches_the_gradient_footprint_in_torch(layers: list[LayerSpec]) -> None:
     last = receptive_fields(layers)[-1]
     n = last.size + last.jump  # big enough that some unit sees only real pixels
     fields = receptive_fields(layers, input_size=n)
@@ -86,7 +86,7 @@ def test_receptive_field_matches_the_gradient_footprint_in_torch(layers: list[La
 
 @FAST
 @given(layers=layer_stacks, extra=st.integers(0, 6))
-def test_output_sizes_match_torch(layers: list[Layer], extra: int) -> None:
+def test_output_sizes_match_torch(layers: list[LayerSpec], extra: int) -> None:
     n = receptive_fields(layers)[-1].size + extra
     y = torch.zeros(1, 1, n, n)
     for layer, field in zip(layers, receptive_fields(layers, input_size=n), strict=True):
@@ -102,7 +102,11 @@ def test_output_sizes_match_torch(layers: list[Layer], extra: int) -> None:
 
 def test_jump_and_start_of_a_strided_padded_stack() -> None:
     # conv 3×3 pad 1, pool 2×2 stride 2, conv 3×3 pad 1: the first blocks of a small CNN
-    layers = [Layer(kernel=3, padding=1), Layer(kernel=2, stride=2), Layer(kernel=3, padding=1)]
+    layers = [
+        LayerSpec(kernel=3, padding=1),
+        LayerSpec(kernel=2, stride=2),
+        LayerSpec(kernel=3, padding=1),
+    ]
     fields = receptive_fields(layers, input_size=28)
     assert [(f.size, f.jump, f.start, f.out_size) for f in fields] == [
         (3, 1, -1, 28),
@@ -153,8 +157,8 @@ def test_parameter_sharing_table_matches_torch_conv_and_linear(
 
 def test_bad_layers_raise_config_errors() -> None:
     with pytest.raises(ConfigError, match="stride=0"):
-        Layer(kernel=3, stride=0)
+        LayerSpec(kernel=3, stride=0)
     with pytest.raises(ConfigError, match="kernel spans"):
-        receptive_fields([Layer(kernel=5)], input_size=3)
+        receptive_fields([LayerSpec(kernel=5)], input_size=3)
     with pytest.raises(ConfigError, match=r"\(C_in, H, W\)"):
         parameter_sharing_table((28, 28), 4, 3)

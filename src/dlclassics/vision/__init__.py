@@ -45,7 +45,7 @@ from dlclassics.vision.filters import EDGE_KERNELS, detect_edges, edge_kernel, e
 from dlclassics.vision.pointwise import bottleneck_table, conv1x1, conv_cost
 from dlclassics.vision.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from dlclassics.vision.receptive_field import (
-    Layer,
+    LayerSpec,
     ReceptiveField,
     parameter_sharing_table,
     receptive_fields,
@@ -62,7 +62,7 @@ from dlclassics.vision.shapes import (
 __all__ = [
     "EDGE_KERNELS",
     "Conv2dGrads",
-    "Layer",
+    "LayerSpec",
     "Padding",
     "ReceptiveField",
     "avg_pool2d",

@@ -21,11 +21,13 @@ so unit i of layer l sees input pixels start_l + i·j_l … start_l + i·j_l + r
 box: with dilation the pixels in between are not all used). The tests check this against the
 region where a gradient flows back from one output unit through a torch stack of convolutions.
 
->>> [f.size for f in receptive_fields([Layer(kernel=3)] * 3)]
+>>> [f.size for f in receptive_fields([LayerSpec(kernel=3)] * 3)]
 [3, 5, 7]
 >>> [(row["receptive_field"], row["weights_stacked"], row["weights_single"])
 ...  for row in small_kernels_table(channels=1)]
 [(3, 9, 9), (5, 18, 25), (7, 27, 49)]
+>>> [(row["layer"], row["parameters"]) for row in parameter_sharing_table((3, 32, 32), 10, 5)]
+[('conv', 760), ('locally connected', 595840), ('fully connected', 24092320)]
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from dlclassics.errors import ConfigError
 from dlclassics.vision.shapes import conv_output_size
 
 __all__ = [
-    "Layer",
+    "LayerSpec",
     "ReceptiveField",
     "parameter_sharing_table",
     "receptive_fields",
@@ -47,7 +49,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, kw_only=True)
-class Layer:
+class LayerSpec:
     """A layer that reads windows (a convolution or a pooling layer), along one spatial axis."""
 
     kernel: int  # f: window size in taps
@@ -63,7 +65,7 @@ class Layer:
             ("dilation", self.dilation, 1),
         ]:
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-                raise ConfigError(f"Layer {name}={value!r} must be an integer ≥ {minimum}")
+                raise ConfigError(f"LayerSpec {name}={value!r} must be an integer ≥ {minimum}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class ReceptiveField:
 
 
 def receptive_fields(
-    layers: Sequence[Layer], *, input_size: int | None = None
+    layers: Sequence[LayerSpec], *, input_size: int | None = None
 ) -> list[ReceptiveField]:
     """r_l, j_l and start_l of every layer (and its output size, given ``input_size``)."""
     size, jump, start, n = 1, 1, 0, input_size
@@ -120,7 +122,7 @@ def small_kernels_table(
         )
     rows = []
     for n in depths:
-        r = receptive_fields([Layer(kernel=kernel)] * n)[-1].size
+        r = receptive_fields([LayerSpec(kernel=kernel)] * n)[-1].size
         stacked, single = channels**2 * kernel**2 * n, channels**2 * r**2
         rows.append(
             {
