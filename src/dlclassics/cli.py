@@ -33,6 +33,7 @@ from dlclassics.registry import Registry
 GROUPS: dict[str, str] = {
     "data": "dlclassics.data.commands",
     "mlp": "dlclassics.mlp.commands",
+    "vision": "dlclassics.vision.commands",
     "tour": "dlclassics.tour",
 }
 

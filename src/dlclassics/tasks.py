@@ -6,6 +6,9 @@ it runs. Input preprocessing that the notes teach (004: zero-centre, then scale)
 task as buffers, so it is saved with the weights and applied identically at evaluation:
 
     x̂ = (x − μ) / σ,   μ, σ computed on the training split only.
+
+An optional ``augment`` module (e.g. :class:`dlclassics.vision.augment.Augment`) transforms
+the raw images of training batches only; evaluation and prediction see them unchanged.
 """
 
 from __future__ import annotations
@@ -23,9 +26,17 @@ class Classification(nn.Module):
     mean: torch.Tensor  # μ of the training pixels (a buffer: saved with the weights)
     std: torch.Tensor  # σ of the training pixels
 
-    def __init__(self, model: nn.Module, *, mean: float = 0.0, std: float = 1.0) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        *,
+        mean: float = 0.0,
+        std: float = 1.0,
+        augment: nn.Module | None = None,
+    ) -> None:
         super().__init__()
         self.model = model
+        self.augment = augment  # training batches only; its buffers are saved with the weights
         self.register_buffer("mean", torch.tensor(float(mean)))
         self.register_buffer("std", torch.tensor(float(std)))
 
@@ -34,6 +45,8 @@ class Classification(nn.Module):
 
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor]) -> StepOutput:
         x, y = batch
+        if self.augment is not None:
+            x = self.augment(x)
         scores = self(x)
         loss = F.cross_entropy(scores, y)
         acc = (scores.argmax(-1) == y).float().mean().item()

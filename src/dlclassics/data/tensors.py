@@ -33,10 +33,15 @@ def ensure(name: str) -> None:
         fetch(name)
 
 
-def image_dataset(name: str, split: str) -> TensorDataset:
-    """(images float32 (N, H, W) in [0, 1], labels int64 (N,)) of one split."""
+def image_dataset(name: str, split: str, *, channel_axis: bool = False) -> TensorDataset:
+    """(images float32 (N, H, W) in [0, 1], labels int64 (N,)) of one split.
+
+    With ``channel_axis`` the images are (N, 1, H, W), the layout convolution layers take.
+    """
     ensure(name)
     images, labels = load_images(name, split)
     x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32) / 255.0)
+    if channel_axis:
+        x = x[:, None]  # (N, 1, H, W): grey images have one channel
     y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
     return TensorDataset(x, y)

@@ -156,7 +156,12 @@ class Trainer:
             raise ConfigError("patience needs val_data to evaluate; drop --patience")
         if val_data is not None and _length(val_data, "val_data") < world:
             raise ConfigError(f"val_data needs at least one example per process ({world})")
-        self._params = [p for p in task.parameters() if p.requires_grad]
+        self._params = [p for p in task.parameters() if p.requires_grad]  # frozen ones skipped
+        if not self._params:
+            raise ConfigError(
+                f"{type(task).__name__} has nothing to train: every parameter has "
+                "requires_grad=False; unfreeze some layers"
+            )
         self.optimizer = build_optimizer(self._params, config)
         self._step_fn = distributed.wrap(_TrainingStep(self.task), self.ctx)
         self._log: MetricsLog | None = None
