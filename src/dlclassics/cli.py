@@ -33,7 +33,9 @@ from dlclassics.registry import Registry
 GROUPS: dict[str, str] = {
     "data": "dlclassics.data.commands",
     "mlp": "dlclassics.mlp.commands",
+    "ngram": "dlclassics.lm.ngram_commands",
     "vision": "dlclassics.vision.commands",
+    "classic": "dlclassics.classic.commands",
     "tour": "dlclassics.tour",
 }
 
@@ -98,7 +100,7 @@ def _parse(command: Command, prog: str, args: list[str]) -> Any:
             return tyro.cli(
                 command.config,
                 prog=prog,
-                description=command.help,
+                description=_description(command),
                 args=args,
                 default=default,
                 config=(tyro.conf.OmitArgPrefixes,),  # --max-steps, not --trainer.max-steps
@@ -109,6 +111,17 @@ def _parse(command: Command, prog: str, args: list[str]) -> Any:
             sys.stdout.write(text)
             raise
         raise UserError(_one_line(text) + f" (see `{prog} --help`)") from None
+
+
+def _description(command: Command) -> str:
+    text = command.help
+    if command.presets:
+        text += (
+            f". Presets: --preset {{{','.join(command.presets)}}} (options given too override it)"
+        )
+    if command.resume_from is not None:
+        text += ". --resume DIR continues the run saved in DIR"
+    return text
 
 
 def _one_line(tyro_error: str) -> str:

@@ -37,6 +37,8 @@ TourStep = Callable[[TourConfig, Path], Section]
 # family -> "module:function"; imported only when the step runs.
 STEPS: dict[str, str] = {
     "mlp": "dlclassics.mlp.tour:tour_step",
+    "classic": "dlclassics.classic.tour:tour_step",
+    "vision": "dlclassics.vision.tour:tour_step",
 }
 
 

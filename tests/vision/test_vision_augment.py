@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 import torch
 import torch.nn.functional as F
 
 from dlclassics.errors import ConfigError
 from dlclassics.tasks import Classification
+from dlclassics.vision import augment
 from dlclassics.vision.augment import (
     Augment,
     AugmentConfig,
@@ -64,12 +67,13 @@ def test_augment_draws_depend_on_seed_and_call_count_only() -> None:
 
 
 def test_flips_are_decided_per_data_set() -> None:
-    auto = AugmentConfig()
+    auto = AugmentConfig(augment=True)
     assert auto.flips("fashion-mnist") and not auto.flips("mnist") and not auto.flips("mnist-5k")
     assert AugmentConfig(flip="on").flips("mnist")
-    assert Augment.for_data(AugmentConfig(crop_padding=0), "mnist", seed=0) is None
-    fashion = Augment.for_data(AugmentConfig(crop_padding=0), "fashion-mnist", seed=0)
-    assert fashion is not None and fashion.flip
+    assert Augment.for_data(AugmentConfig(), "fashion-mnist", seed=0) is None  # off by default
+    assert Augment.for_data(AugmentConfig(augment=True, crop_padding=0), "mnist", seed=0) is None
+    fashion = Augment.for_data(AugmentConfig(augment=True, crop_padding=0), "fashion-mnist", seed=0)
+    assert fashion is not None and fashion.flip and fashion.crop_padding == 0
     with pytest.raises(ConfigError, match="no flip rule for data set 'cifar'"):
         auto.flips("cifar")
     with pytest.raises(ConfigError, match="crop_padding=-1"):
@@ -89,3 +93,7 @@ def test_classification_augments_training_batches_only() -> None:
     loss_augmented = augmented.training_step((x, y)).loss
     assert loss_plain != loss_augmented and int(augmented.augment.calls) == 1  # type: ignore[union-attr]
     assert "augment.calls" in augmented.state_dict()  # saved with the weights: exact resume
+
+
+def test_the_module_docstring_example_runs() -> None:
+    assert doctest.testmod(augment).failed == 0

@@ -1,7 +1,8 @@
-"""The CNN ladder: shapes, parameter counts as documented, shortcuts, Inception widths, BN, freezing."""
+"""The CNN ladder: shapes, documented parameter counts, shortcuts, Inception, BN, freezing."""
 
 from __future__ import annotations
 
+import doctest
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dlclassics.errors import ConfigError
+from dlclassics.vision import models
 from dlclassics.vision.models import (
     MODELS,
     BasicBlock,
@@ -134,7 +136,9 @@ def test_batch_norm_uses_batch_statistics_in_training_and_running_ones_in_eval()
     net(x)
     out = caught[-1]  # (B, C, H, W): each channel normalised over batch and positions
     torch.testing.assert_close(out.mean(dim=(0, 2, 3)), torch.zeros(4), atol=1e-5, rtol=0)
-    torch.testing.assert_close(out.var(dim=(0, 2, 3), unbiased=False), torch.ones(4), atol=1e-3, rtol=0)
+    torch.testing.assert_close(
+        out.var(dim=(0, 2, 3), unbiased=False), torch.ones(4), atol=1e-3, rtol=0
+    )
     with torch.no_grad():
         batch_mean = conv(x).mean(dim=(0, 2, 3))
     torch.testing.assert_close(bn.running_mean, 0.9 * before + 0.1 * batch_mean)  # momentum 0.1
@@ -175,7 +179,7 @@ def test_freezing_the_trunk_leaves_only_the_head_trainable_and_in_eval_mode() ->
     net = build_model("resnet")
     net.replace_head(5)
     net.freeze_through("trunk")
-    assert net.frozen == ("stem", "stage1", "stage2", "stage3", "pool")
+    assert net.frozen == ("stem", "stage1", "stage2", "stage3")  # "pool" holds no conv
     trainable = [n for n, p in net.named_parameters() if p.requires_grad]
     assert trainable == ["head.weight", "head.bias"]
     net.train()
@@ -183,16 +187,29 @@ def test_freezing_the_trunk_leaves_only_the_head_trainable_and_in_eval_mode() ->
     assert not any(m.training for name in net.frozen for m in net.block(name).modules())
 
 
-def test_freezing_up_to_a_block_keeps_the_later_blocks_trainable() -> None:
+@pytest.mark.parametrize(
+    ("through", "frozen", "trainable"),
+    [
+        ("conv1", ("conv1",), 61706 - 156),
+        ("trunk", ("conv1", "conv2"), 61706 - 156 - 2416),
+        ("all-but-head", ("conv1", "conv2", "flatten", "fc1", "fc2"), 10 * 85),
+    ],
+)
+def test_freezing_up_to_a_block_keeps_the_later_blocks_trainable(
+    through: str, frozen: tuple[str, ...], trainable: int
+) -> None:
     net = build_model("lenet")
-    net.freeze_through("conv2")
-    assert net.frozen == ("conv1", "conv2")
-    assert count_parameters(net, trainable_only=True) == 61706 - 156 - 2416
+    net.freeze_through(through)
+    assert net.frozen == frozen
+    assert count_parameters(net, trainable_only=True) == trainable
 
 
 @pytest.mark.parametrize(
     ("block", "message"),
-    [("head", "leaves nothing to train"), ("conv9", "no block 'conv9'; its blocks are: conv1")],
+    [
+        ("head", "leaves nothing to train"),
+        ("conv9", "no block 'conv9'; freeze through one of: trunk, all-but-head, conv1, conv2"),
+    ],
 )
 def test_freezing_everything_or_an_unknown_block_is_an_error(block: str, message: str) -> None:
     net = build_model("lenet")
@@ -203,7 +220,7 @@ def test_freezing_everything_or_an_unknown_block_is_an_error(block: str, message
 
 @pytest.mark.parametrize("name", NAMES)
 def test_receptive_path_bounds_the_gradient_footprint(name: str, nets: dict) -> None:
-    """The input pixels one unit of the last feature map depends on lie inside its predicted span."""
+    """The pixels one unit of the last feature map depends on lie inside its predicted span."""
     net = nets[name]
     net.eval()
     path = net.receptive_path()
@@ -222,3 +239,7 @@ def test_receptive_path_bounds_the_gradient_footprint(name: str, nets: dict) -> 
     rows = torch.nonzero(x.grad[0, 0].abs().sum(dim=1)).flatten()
     first, last = fields[-1].span(unit)
     assert len(rows) > 0 and first <= int(rows.min()) and int(rows.max()) <= last
+
+
+def test_the_package_docstring_example_runs() -> None:
+    assert doctest.testmod(models).failed == 0

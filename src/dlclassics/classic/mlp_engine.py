@@ -253,12 +253,13 @@ def fit_engine_mlp(
     y: ArrayLike,
     config: FitConfig | None = None,
     *,
-    on_epoch: Callable[[int, float], None] | None = None,
+    on_epoch: Callable[[int, float, MLP], None] | None = None,
 ) -> FitResult:
     """Train an :class:`MLP` on (X, y) by minibatch SGD with momentum; return it and its losses.
 
-    ``X`` (N, D) float features, ``y`` (N,) integer labels 0…C−1. ``on_epoch(epoch, loss)``
-    is called after each epoch (progress bars, logging).
+    ``X`` (N, D) float features, ``y`` (N,) integer labels 0…C−1. ``on_epoch(epoch, loss,
+    model)`` is called after each epoch (progress bars, logging, validation: the model is in
+    training mode; :meth:`MLP.predict` switches to eval mode and back).
     """
     cfg = config or FitConfig()
     X_ = np.asarray(X, dtype=np.float64)
@@ -305,7 +306,7 @@ def fit_engine_mlp(
         result.losses.append(mean_loss)
         log.debug("epoch %d loss %.4f", epoch, mean_loss)
         if on_epoch is not None:
-            on_epoch(epoch, mean_loss)
+            on_epoch(epoch, mean_loss, model)
     return result
 
 

@@ -45,6 +45,10 @@ FLIP_KEEPS_CLASS: dict[str, bool] = {"fashion-mnist": True, "mnist": False, "mni
 
 @dataclass(frozen=True, kw_only=True)
 class AugmentConfig:
+    # random crops (and flips where they keep the class) on training batches. Off by default:
+    # in the default 15-epoch runs LeNet underfits and augmentation cost 0.7 points of test
+    # accuracy (Fashion-MNIST, seed 0: 0.900 with, 0.907 without); it pays off on long runs
+    augment: bool = False
     crop_padding: int = 2  # p: zero pixels added on each side before a random H×W crop; 0 = off
     flip: Literal["auto", "on", "off"] = "auto"  # left–right mirror with p = ½; auto: per data set
 
@@ -111,7 +115,7 @@ class Augment(nn.Module):
     def for_data(cls, config: AugmentConfig, data: str, *, seed: int) -> Augment | None:
         """The augmentation ``config`` asks for on ``data``; None when it does nothing."""
         flip = config.flips(data)
-        if config.crop_padding == 0 and not flip:
+        if not config.augment or (config.crop_padding == 0 and not flip):
             return None
         return cls(crop_padding=config.crop_padding, flip=flip, seed=seed)
 

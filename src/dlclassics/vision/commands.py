@@ -1,18 +1,21 @@
 """``dlc vision``: train, evaluate and look inside the CNNs of notes 003/004, on real images.
 
-dlc vision train --model lenet --data fashion-mnist --run-dir runs/lenet     # ≥ 90 % test acc
-dlc vision train --model resnet --run-dir runs/resnet --preset full          # ResNet-20
-dlc vision train --resume runs/lenet --max-steps 12900                       # continue, bit-exact
-dlc vision eval --run-dir runs/lenet              # test accuracy + confusion PNG
-dlc vision filters --run-dir runs/lenet           # first-layer filters + feature maps PNGs
-dlc vision filters                                # hand-made edge filters on real images
-dlc vision receptive-field --model resnet         # receptive field of every layer
-dlc vision receptive-field                        # 3×3 stacks vs one big kernel, weights
-dlc vision transfer --source mnist --target fashion-mnist --labels 1000
+dlc vision train --model lenet --run-dir runs/lenet    # Fashion-MNIST: 0.910 test, 199 s (1 thread)
+dlc vision train --model resnet --run-dir runs/resnet --max-steps 3010   # ResNet-20, 7 epochs
+dlc vision train --model vgg --preset full             # 30 epochs, random crops and flips
+dlc vision train --resume runs/lenet --max-steps 8600  # continue, bit-exact
+dlc vision eval --run-dir runs/lenet                   # test accuracy + confusion PNG
+dlc vision filters --run-dir runs/lenet                # first-layer filters + feature maps PNGs
+dlc vision filters                                     # hand-made edge filters on real images
+dlc vision receptive-field --model resnet              # receptive field of every layer
+dlc vision receptive-field                             # 3×3 stacks vs one big kernel, weights
+dlc vision transfer --source fashion-mnist --target mnist --labels 100 1000
 
 Models come from :data:`dlclassics.vision.models.MODELS`; training goes through the one
 :class:`~dlclassics.train.Trainer` with the :class:`~dlclassics.tasks.Classification` task
-(pixels normalised by the training split's μ and σ) and :mod:`.augment` on training batches.
+(pixels normalised by the training split's μ and σ), and with ``--augment`` through
+:mod:`.augment` on training batches. Every model shares one recipe (AdamW, cosine schedule,
+15 epochs); on a shared 2-core CPU a LeNet epoch takes about 15 s, a ResNet-20 epoch minutes.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ from dlclassics.vision.viz import feature_maps, plot_feature_maps, plot_filters
 
 log = logging.getLogger(__name__)
 
-EPOCH = 430  # steps per epoch: the 55,000-image train split at batch 128 (60,000 for mnist)
+# steps per epoch of Fashion-MNIST's 55,000 training images at batch 128 (the step counts below
+# are fixed: on the 8,002-image `mnist` split they are 6.9× as many epochs)
+EPOCH = 430
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,14 +61,14 @@ class VisionTrainConfig:
     data: ImageData = "fashion-mnist"  # image data set (fetched on first use)
     run_dir: Path = Path("runs/vision")  # where weights, config.json and metrics.jsonl go
     resume: Path | None = None  # continue the run saved in this directory
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    augmentation: AugmentConfig = field(default_factory=AugmentConfig)  # --augment to turn on
     trainer: TrainerConfig = field(
         default_factory=lambda: TrainerConfig(
             max_steps=15 * EPOCH,  # 15 epochs
             batch_size=128,
             optimizer="adamw",
             lr=2e-3,  # AdamW peak lr, after warmup
-            weight_decay=5e-4,  # decoupled: w ← w − η·λ·w each step
+            weight_decay=0.01,  # λ, decoupled: w ← w − η·λ·w each step (torch's AdamW default)
             schedule="cosine",
             warmup_steps=EPOCH // 2,  # half an epoch: BN statistics settle before the peak lr
             eval_every=EPOCH,  # once per epoch
@@ -85,8 +90,9 @@ PRESETS: dict[str, VisionTrainConfig] = {
             checkpoint_every=EPOCH // 2,
         ),
     ),
-    "full": VisionTrainConfig(
+    "full": VisionTrainConfig(  # twice as long, with crops and flips
         run_dir=Path("runs/vision-full"),
+        augmentation=AugmentConfig(augment=True),
         trainer=replace(VisionTrainConfig().trainer, max_steps=30 * EPOCH),  # 30 epochs
     ),
 }
@@ -103,7 +109,7 @@ def build(
     """
     torch.manual_seed(config.trainer.seed)  # initial weights follow the run's seed
     model = build_model(config.model, arch, n_classes=len(CLASS_NAMES[config.data]))
-    augment = Augment.for_data(config.augment, config.data, seed=config.trainer.seed)
+    augment = Augment.for_data(config.augmentation, config.data, seed=config.trainer.seed)
     if train is None:
         return Classification(model, augment=augment)
     x = train.tensors[0]
@@ -294,6 +300,11 @@ class ReceptiveFieldConfig:
     depth: int = 3  # demo: stacks of 1 … depth convs
     channels: int = 64  # demo: channels in and out of each conv, for the weight counts
 
+    def __post_init__(self) -> None:
+        for name in ("input_size", "kernel", "depth", "channels"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}={getattr(self, name)} must be ≥ 1")
+
 
 def receptive_field_table(config: ReceptiveFieldConfig) -> list[dict[str, Any]]:
     """One row per layer: k, s, p, the receptive field r, jump j, start and output size."""
@@ -345,9 +356,13 @@ def receptive_field_command(config: ReceptiveFieldConfig) -> int:
         print(f"{config.model} ({count_parameters(net):,} parameters) on a "
               f"{config.input_size}×{config.input_size} image, along its widest path:")  # fmt: skip
         print(format_table(rows))
-        r, n = last["receptive_field"], config.input_size
-        seen = "the whole image" if r >= n else f"a {r}×{r} window of the {n}×{n} image"
-        print(f"\neach unit of the last layer sees {seen} (r = {r})")
+        r, n, centre = last["receptive_field"], config.input_size, last["out_size"] // 2
+        first = last["start"] + centre * last["jump"]
+        size = "larger than" if r > n else "inside" if r < n else "as large as"
+        print(
+            f"\neach unit of the last layer sees a {r}×{r} window, {size} the {n}×{n} image; the "
+            f"centre unit ({centre}, {centre}) spans pixels {first}…{first + r - 1} of 0…{n - 1}"
+        )
     return 0
 
 
@@ -358,11 +373,21 @@ def transfer_command(config: TransferConfig) -> int:
     result = run_transfer(config)
     print(
         f"{result['model']} pretrained on {result['source']} (test accuracy "
-        f"{result['source_test_accuracy']:.4f}); {result['target']} from {result['labels']} "
-        f"labels, tested on its {result['target']} test split:"
+        f"{result['source_test_accuracy']:.4f}), then trained on a few labelled {result['target']} "
+        f"images; accuracy on its {result['target_test_images']:,} test images:"
     )
-    columns = ("setting", "trainable_parameters", "test_accuracy", "train_seconds")
-    print(format_table([{k: row[k] for k in columns} for row in result["rows"]]))
+    table = [
+        {
+            "labels": row["labels"],
+            "setting": row["setting"],
+            "frozen": ", ".join(row["frozen_blocks"]) or "-",
+            "trainable parameters": f"{row['trainable_parameters']:,}",
+            "test accuracy": f"{row['test_accuracy']:.4f}",
+            "seconds": f"{row['train_seconds']:.0f}",
+        }
+        for row in result["rows"]
+    ]
+    print(format_table(table))
     print(f"table: {config.out / 'transfer.json'}")
     return 0
 

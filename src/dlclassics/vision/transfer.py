@@ -9,7 +9,7 @@ instead of learning them again:
 ==============  ====================================================  =====================
 setting         what is trained on the target's few labels             initial weights
 ==============  ====================================================  =====================
-frozen          only a new head (the trunk is a fixed feature map)     pretrained trunk
+frozen          the layers after the trunk (the conv trunk is fixed)   pretrained trunk
 fine-tuned      every layer, new head included                          pretrained trunk
 from scratch    every layer                                             random
 ==============  ====================================================  =====================
@@ -17,7 +17,7 @@ from scratch    every layer                                             random
 The notes' argument predicts: with a small target set the pretrained settings beat training
 from scratch, and freezing costs little (few parameters to fit, less overfitting); with more
 labels, fine-tuning pulls ahead. :func:`run_transfer` measures all three, same steps, same
-labelled images, same augmentation, each evaluated on the target's full test split.
+labelled images, each evaluated on the target's full test split.
 
 Freezing is :meth:`dlclassics.vision.models.Net.freeze_through`: ``requires_grad=False`` on the
 trunk's parameters — the :class:`~dlclassics.train.Trainer` builds its optimizer from the
@@ -45,8 +45,7 @@ from dlclassics.io import write_json
 from dlclassics.mlp.commands import ImageData
 from dlclassics.tasks import Classification
 from dlclassics.train import Trainer, TrainerConfig
-from dlclassics.vision.augment import Augment, AugmentConfig
-from dlclassics.vision.models import TRUNK, ModelName, Net, build_model, count_parameters
+from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +55,26 @@ class TransferConfig:
     model: ModelName = "lenet"  # architecture pretrained on the source
     source: ImageData = "fashion-mnist"  # pretrain on every training image of this …
     target: ImageData = "mnist"  # … then learn this one from a few labels
-    labels: int = 1000  # labelled target training images, the same number per class
-    freeze: str = "trunk"  # "frozen" setting: freeze blocks up to this one (trunk: all but head)
+    # labelled target training images (the same number per class); one table block per size
+    labels: tuple[int, ...] = (100, 1000)
+    # the "frozen" setting freezes the blocks up to this one: "trunk" (the conv blocks),
+    # "all-but-head" (the notes' "只改变最后的输出层"), or a block's name
+    freeze: str = "trunk"
     pretrained: Path | None = None  # reuse this `dlc vision train` run instead of pretraining
     pretrain_steps: int = 2150  # source steps: 5 epochs of 55,000 images at batch 128
     finetune_steps: int = 500  # target steps per setting: 50 epochs of 1,000 labels at batch 100
     finetune_batch: int = 100  # target examples per step
     finetune_lr: float = 1e-3  # AdamW peak lr of every target setting (cosine decay)
     seed: int = 0  # pretraining, the labelled subset, the new heads, scratch init
-    out: Path = Path("runs/transfer")  # pretrain/, frozen/, fine-tuned/, scratch/, transfer.json
+    out: Path = Path("runs/transfer")  # pretrain/, labels-N/{frozen,fine-tuned,from-scratch}/, …
     progress: bool = True  # live progress bars
 
     def __post_init__(self) -> None:
-        for name in ("labels", "pretrain_steps", "finetune_steps", "finetune_batch"):
+        for name in ("pretrain_steps", "finetune_steps", "finetune_batch"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name}={getattr(self, name)} must be ≥ 1")
+        if not self.labels or min(self.labels) < 1:
+            raise ConfigError(f"labels={self.labels} must be one or more counts ≥ 1")
 
 
 def few_labels(data: TensorDataset, n: int, *, seed: int) -> TensorDataset:
@@ -105,7 +109,7 @@ def fine_tune(
         batch_size=min(config.finetune_batch, len(train)),
         optimizer="adamw",
         lr=config.finetune_lr,
-        weight_decay=5e-4,  # as the source recipe
+        weight_decay=0.01,  # as `dlc vision train`
         schedule="cosine",
         eval_every=steps,
         checkpoint_every=steps,
@@ -163,9 +167,7 @@ def run_transfer(config: TransferConfig) -> dict[str, Any]:
 
     target = config.target
     n_classes = len(CLASS_NAMES[target])
-    train = few_labels(
-        image_dataset(target, "train", channel_axis=True), config.labels, seed=config.seed
-    )
+    full_train = image_dataset(target, "train", channel_axis=True)
     test = image_dataset(target, "test", channel_axis=True)
     mean, std = float(source_task.mean), float(source_task.std)  # what the trunk was fed
 
@@ -181,36 +183,39 @@ def run_transfer(config: TransferConfig) -> dict[str, Any]:
         torch.manual_seed(config.seed)
         return build_model(source_run.model, n_classes=n_classes)
 
-    x = train.tensors[0]
-    settings = [
-        ("frozen", f"pretrained on {source}", from_source(config.freeze), mean, std),
-        ("fine-tuned", f"pretrained on {source}", from_source(None), mean, std),
-        ("from scratch", "random", scratch(), x.mean().item(), x.std().item()),
-    ]
     rows = []
-    for name, init, net, mu, sigma in settings:
-        augment = Augment.for_data(AugmentConfig(), target, seed=config.seed)
-        task = Classification(net, mean=mu, std=sigma, augment=augment)
-        trainable = count_parameters(net, trainable_only=True)
-        log.info("transfer: %s, %d trainable parameters", name, trainable)
-        seconds = fine_tune(task, train, config.out / name.replace(" ", "-"), config)
-        rows.append(
-            {
-                "setting": name,
-                "init": init,
-                "frozen_blocks": list(net.frozen),
-                "trainable_parameters": trainable,
-                "test_accuracy": accuracy(task, test),
-                "train_seconds": round(seconds, 1),
-            }
-        )
+    for labels in config.labels:
+        train = few_labels(full_train, labels, seed=config.seed)
+        x = train.tensors[0]
+        settings = [
+            ("frozen", f"pretrained on {source}", from_source(config.freeze), mean, std),
+            ("fine-tuned", f"pretrained on {source}", from_source(None), mean, std),
+            ("from scratch", "random", scratch(), x.mean().item(), x.std().item()),
+        ]
+        for name, init, net, mu, sigma in settings:
+            task = Classification(net, mean=mu, std=sigma)
+            trainable = count_parameters(net, trainable_only=True)
+            log.info("transfer: %d labels, %s: %d trainable parameters", labels, name, trainable)
+            run_dir = config.out / f"labels-{labels}" / name.replace(" ", "-")
+            seconds = fine_tune(task, train, run_dir, config)
+            rows.append(
+                {
+                    "labels": labels,
+                    "setting": name,
+                    "init": init,
+                    "frozen_blocks": list(net.frozen),
+                    "trainable_parameters": trainable,
+                    "test_accuracy": accuracy(task, test),
+                    "train_seconds": round(seconds, 1),
+                }
+            )
     result = {
         "model": source_run.model,
         "source": source,
         "source_test_accuracy": source_acc,
         "target": target,
-        "labels": config.labels,
-        "freeze": config.freeze if config.freeze != TRUNK else "trunk (every block but the head)",
+        "target_test_images": len(test),
+        "freeze": config.freeze,
         "config": to_dict(config),
         "rows": rows,
     }

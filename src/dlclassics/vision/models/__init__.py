@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dlclassics.registry import Registry
-from dlclassics.vision.models.base import TRUNK, Net, count_parameters
+from dlclassics.vision.models.base import ALL_BUT_HEAD, TRUNK, Net, count_parameters
 from dlclassics.vision.models.inception import (
     InceptionBlock,
     InceptionNet,
@@ -74,6 +74,7 @@ def build_model(
 
 
 __all__ = [
+    "ALL_BUT_HEAD",
     "MODELS",
     "TRUNK",
     "VGG",

@@ -2,17 +2,21 @@
 
 Course note 004 §三.6 Calculate Process: "先卷积提取特征；然后RELU进行激活；再卷积在RELU；之后进行
 池化函数进行降维 … 最后得到了一组高信息密度的特征，再进行全连接函数的操作" — convolution blocks
-condense the image into features, and a fully connected layer scores them. A :class:`Net` is
+condense the image into features, and fully connected layers score them. A :class:`Net` is
 that shape made explicit: an ``nn.Sequential`` of named blocks whose last one is ``head``, the
-linear layer that turns the feature vector into class scores. Everything before the head is
-the *trunk*. Transfer learning (note 003 · 迁移学习: "只改变最后的输出层，把预训练好的模型前面的参数
-都冻结; 数据集越大，可以冻结越少的参数") replaces the head and freezes the trunk up to a block:
+linear layer that turns the feature vector into class scores. The blocks up to the last one
+holding a convolution are the *trunk*. Transfer learning (note 003 · 迁移学习: "只改变最后的
+输出层，把预训练好的模型前面的参数都冻结; 数据集越大，可以冻结越少的参数") replaces the head and
+freezes the blocks up to one of them:
 
-    net.replace_head(10)          # a fresh Linear(D, 10)
-    net.freeze_through("trunk")   # every block but the head: requires_grad=False, eval mode
+    net.replace_head(10)                 # a fresh Linear(D, 10)
+    net.freeze_through("trunk")          # the convolutional blocks (LeNet: conv1, conv2)
+    net.freeze_through("all-but-head")   # the notes' "freeze all but the output layer"
+    net.freeze_through("conv1")          # or any block by name: the more data, the fewer
 
-A frozen block stays in eval mode even when the trainer calls ``train()``, so batch-norm
-running statistics (buffers, which ``requires_grad`` does not cover) do not move either.
+Frozen means ``requires_grad=False`` for the parameters, and eval mode for the blocks even when
+the trainer calls ``train()``, so batch-norm running statistics (buffers, which
+``requires_grad`` does not cover) and dropout stay fixed too.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from torch import nn
 from dlclassics.errors import ConfigError
 from dlclassics.vision.receptive_field import LayerSpec
 
-TRUNK = "trunk"  # freeze_through("trunk") = every block before the head
+TRUNK = "trunk"  # freeze_through(TRUNK): the blocks up to the last one holding a convolution
+ALL_BUT_HEAD = "all-but-head"  # freeze_through(ALL_BUT_HEAD): every block before the head
 
 
 class Net(nn.Sequential):
@@ -114,15 +119,28 @@ class Net(nn.Sequential):
 
     # -- freezing ----------------------------------------------------------------------------
 
-    def freeze_through(self, name: str) -> None:
-        """Freeze the blocks from the first up to and including ``name`` ("trunk": all but head).
+    def trunk(self) -> list[str]:
+        """The convolutional trunk: the blocks up to the last one that holds a conv layer."""
+        names = self.block_names
+        convs = [i for i, n in enumerate(names) if _has_conv(self.block(n))]
+        return names[: convs[-1] + 1]
 
-        Raises :class:`ConfigError` if that would leave no parameter to train.
+    def freeze_through(self, name: str) -> None:
+        """Freeze the blocks from the first up to and including ``name``.
+
+        ``name`` is a block, :data:`TRUNK` or :data:`ALL_BUT_HEAD`. Raises
+        :class:`ConfigError` for an unknown block or if nothing would be left to train.
         """
         names = self.block_names
-        if name != TRUNK:
-            self.block(name)  # unknown names: ConfigError listing the blocks
-        last = names.index("head") - 1 if name == TRUNK else names.index(name)
+        if name == TRUNK:
+            last = len(self.trunk()) - 1
+        elif name == ALL_BUT_HEAD:
+            last = names.index("head") - 1
+        elif name in names:
+            last = names.index(name)
+        else:
+            known = ", ".join([TRUNK, ALL_BUT_HEAD, *names])
+            raise ConfigError(f"{self.name} has no block {name!r}; freeze through one of: {known}")
         frozen = tuple(names[: last + 1])
         trainable = sum(p.numel() for n in names[last + 1 :] for p in self.block(n).parameters())
         if trainable == 0:
@@ -141,6 +159,10 @@ class Net(nn.Sequential):
         for name in self.frozen:  # frozen: batch-norm statistics and dropout stay fixed
             self.block(name).eval()
         return self
+
+
+def _has_conv(module: nn.Module) -> bool:
+    return any(isinstance(m, nn.Conv2d) for m in module.modules())
 
 
 def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
@@ -179,9 +201,9 @@ def _first(value: int | tuple[int, ...]) -> int:
 
 
 def convs_and_pools(module: nn.Module, prefix: str) -> Iterator[tuple[str, LayerSpec]]:
-    """Every conv and pooling layer of a plain (single-path) module, in order."""
+    """Every conv and pooling layer of a plain (single-path) module, in order, named by kind."""
     for name, m in module.named_modules(prefix=prefix):
         if isinstance(m, nn.Conv2d):
-            yield name, conv_spec(m)
+            yield f"{name} conv", conv_spec(m)
         elif isinstance(m, nn.MaxPool2d | nn.AvgPool2d):
-            yield name, pool_spec(m)
+            yield f"{name} {'max' if isinstance(m, nn.MaxPool2d) else 'avg'} pool", pool_spec(m)

@@ -1,0 +1,322 @@
+"""n-gram LMs on Brown: build speed vs NLTK, scoring speed vs kenlm, and the perplexity table.
+
+Issue 7 targets: building a trigram Kneser–Ney model on the Brown train split ≥ 50× faster
+than NLTK's ``KneserNeyInterpolated``; scoring the Brown test split side by side with the
+``kenlm`` module (ratio reported); Brown perplexities for add-k and interpolated KN trigrams
+and a modified KN 5-gram.
+
+    python benchmarks/ngram.py                      # about 5 minutes on 2 cores
+    python benchmarks/ngram.py --nltk-repeats 1     # one NLTK fit (~40 s each)
+
+Data: Brown with Bengio et al.'s (2003) split (train 800,001 words / val 200,021 / test
+161,170; NLTK's tokenisation, case kept), one sentence per line. All three programs use the
+same convention: each sentence framed by ``<s> … </s>``, ``</s>`` scored, ``<s>`` not.
+
+* **Build** (``table: build``): ours = count all 1-, 2-, 3-grams and estimate interpolated
+  KN (every probability and backoff weight computed); NLTK 3.10.4 = ``padded_everygram_pipeline``
+  + ``KneserNeyInterpolated(3).fit``, which only counts — NLTK computes KN probabilities
+  at query time, each lower-order query scanning every higher-order n-gram. Both on the full
+  train split, with every train word in the vocabulary (NLTK's default); one thread each;
+  alternating, best of the repeats. Writing the ARPA file is not included (timed apart).
+  ``speedup_vs_X`` = X's seconds / ours everywhere (below 1: we are slower).
+* **NLTK scoring** (``table: score_nltk``): seconds per token of NLTK's ``score`` on the
+  first ``--nltk-sentences`` test sentences (its own padding), with the perplexity it gives
+  them — infinite, because its KN unigram gives unseen words probability 0 — next to ours.
+* **Scoring** (``table: score``): log10 P of the whole test split from token lists, ours
+  (``BackoffLM.score``, NumPy, vectorised) vs kenlm 0.3.0 (``Model.score`` per sentence, C++,
+  probing hash tables), the same ARPA file (our KN trigram, Brown vocabulary below); the totals
+  are checked to agree. Load times of that ARPA file are given too.
+* **Perplexity** (``table: brown``): vocabulary = the 14,113 words seen ≥ 4 times in train
+  (``BROWN_MIN_COUNT``), everything else ``<unk>`` (scored and counted, as kenlm does);
+  Bengio et al. merged words of frequency ≤ 3 in their whole corpus (|V| = 16,383) and
+  tokenised differently (their test part is 181,041 words), so their perplexities are not
+  directly comparable with these. ``params`` = stored numbers (a log10
+  probability per n-gram, a backoff weight per n-gram below the top order). add-k's k is
+  chosen on val from {1, 0.1, 0.01, 0.001}; interp's λ are tuned on val by EM, so its val
+  perplexity is optimistic. ``train_seconds``: counting + estimation (+ EM for interp),
+  one run.
+
+Not shown: memory use; kenlm's own estimator (``lmplz``, a C++ program not in the PyPI
+module; our modified KN equals its output to float32 precision — tests/lm); pruning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import kenlm
+import nltk
+from nltk.lm import KneserNeyInterpolated
+from nltk.lm.preprocessing import pad_both_ends, padded_everygram_pipeline
+from nltk.util import ngrams
+
+from _common import write_results
+from dlclassics.lm.arpa import read_arpa, write_arpa
+from dlclassics.lm.corpus import BROWN_MIN_COUNT, Text
+from dlclassics.lm.interpolation import Interpolated, tune_weights
+from dlclassics.lm.kneser_ney import adjusted_counts, discounts
+from dlclassics.lm.ngram import BackoffLM, NGramCounts, count_ngrams, estimate
+from dlclassics.lm.smoothing import AddK
+
+Sentences = list[list[str]]
+K_GRID = (1.0, 0.1, 0.01, 0.001)  # add-k's k, chosen by val perplexity
+
+
+def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    best, out = math.inf, None
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+def ours_build(train: Sentences) -> BackoffLM:
+    return estimate(count_ngrams(train, 3), "kn")
+
+
+def nltk_build(train: Sentences) -> KneserNeyInterpolated:
+    data, vocab = padded_everygram_pipeline(3, train)
+    model = KneserNeyInterpolated(3)
+    model.fit(data, vocab)
+    return model
+
+
+def build_rows(
+    train: Sentences, repeats: int, nltk_repeats: int
+) -> tuple[list[dict[str, Any]], Any]:
+    ours_s, nltk_s = math.inf, math.inf
+    ours_model, nltk_model = None, None
+    for i in range(max(repeats, nltk_repeats)):  # alternating
+        if i < repeats:
+            t, ours_model = best_of(1, lambda: ours_build(train))
+            ours_s = min(ours_s, t)
+        if i < nltk_repeats:
+            nltk_model = None
+            t, nltk_model = best_of(1, lambda: nltk_build(train))
+            nltk_s = min(nltk_s, t)
+    words = sum(len(s) for s in train)
+    common = {
+        "table": "build",
+        "model": "interpolated KN trigram",
+        "data": "brown:train",
+        "words": words,
+        "sentences": len(train),
+    }
+    rows = [
+        {
+            **common,
+            "impl": "dlclassics",
+            "seconds": round(ours_s, 4),
+            "speedup_vs_nltk": round(nltk_s / ours_s, 1),
+            "what": "count 1-3-grams + every KN probability and backoff weight",
+        },
+        {
+            **common,
+            "impl": f"nltk {nltk.__version__}",
+            "seconds": round(nltk_s, 3),
+            "speedup_vs_nltk": 1.0,
+            "what": "fit only: counts; KN computed at query time",
+        },
+    ]
+    return rows, (ours_model, nltk_model)
+
+
+def nltk_score_rows(
+    ours: BackoffLM, model: KneserNeyInterpolated, test: Sentences, n_sentences: int
+) -> list[dict[str, Any]]:
+    subset = test[:n_sentences]
+    grams = [g for s in subset for g in ngrams(pad_both_ends(s, n=3), 3)]
+    start = time.perf_counter()
+    scores = [model.score(g[-1], list(g[:-1])) for g in grams]
+    nltk_s = time.perf_counter() - start
+    nltk_ppl = math.inf if min(scores) == 0 else 2 ** (-sum(map(math.log2, scores)) / len(scores))
+    t, score = best_of(3, lambda: ours.score(subset))
+    common = {
+        "table": "score_nltk",
+        "model": "interpolated KN trigram",
+        "data": f"brown:test, first {n_sentences} sentences",
+    }
+    return [
+        {
+            **common,
+            "impl": f"nltk {nltk.__version__}",
+            "tokens": len(grams),
+            "seconds_per_token": nltk_s / len(grams),
+            "perplexity": "inf" if math.isinf(nltk_ppl) else round(nltk_ppl, 2),
+            "zero_probability_tokens": sum(s == 0 for s in scores),
+        },
+        {
+            **common,
+            "impl": "dlclassics",
+            "tokens": score.tokens,
+            "seconds_per_token": t / score.tokens,
+            "perplexity": round(score.perplexity, 2),
+            "zero_probability_tokens": 0,
+            "speedup_vs_nltk": round(nltk_s / len(grams) / (t / score.tokens)),
+        },
+    ]
+
+
+def score_rows(lm: BackoffLM, test: Sentences, repeats: int, tmp: Path) -> list[dict[str, Any]]:
+    arpa = tmp / "kn3.arpa"
+    write_seconds, _ = best_of(1, lambda: write_arpa(lm, arpa))
+    ours_load, ours_lm = best_of(3, lambda: read_arpa(arpa))
+    kenlm_load, model = best_of(3, lambda: kenlm.Model(str(arpa)))
+    lines = [" ".join(s) for s in test]
+    ours_s, kenlm_s = math.inf, math.inf
+    for _ in range(repeats):  # alternating
+        t, score = best_of(1, lambda: ours_lm.score(test))
+        ours_s = min(ours_s, t)
+        t, total = best_of(1, lambda: sum(model.score(line) for line in lines))
+        kenlm_s = min(kenlm_s, t)
+    assert abs(total - score.log10_prob) < 1e-6 * abs(total), (total, score.log10_prob)
+    common = {
+        "table": "score",
+        "model": "interpolated KN trigram (Brown vocabulary)",
+        "data": "brown:test",
+        "tokens": score.tokens,
+        "sentences": score.sentences,
+    }
+    return [
+        {
+            **common,
+            "impl": "dlclassics",
+            "seconds": round(ours_s, 4),
+            "speedup_vs_kenlm": round(kenlm_s / ours_s, 2),
+            "log10_prob": round(score.log10_prob, 3),
+            "perplexity": round(score.perplexity, 3),
+            "arpa_load_seconds": round(ours_load, 2),
+            "arpa_write_seconds": round(write_seconds, 2),
+            "what": "token lists -> ids (Python dict) -> vectorised backoff (NumPy searchsorted)",
+        },
+        {
+            **common,
+            "impl": f"kenlm {getattr(kenlm, '__version__', '0.3.0')}",
+            "seconds": round(kenlm_s, 4),
+            "speedup_vs_kenlm": 1.0,
+            "log10_prob": round(total, 3),
+            "perplexity": round(10 ** (-total / score.tokens), 3),
+            "arpa_load_seconds": round(kenlm_load, 2),
+            "what": "' '.join(tokens) -> Model.score per sentence (C++)",
+        },
+    ]
+
+
+Make = Callable[[NGramCounts], tuple[BackoffLM, dict[str, Any]]]  # counts -> model, settings
+
+
+def perplexity_row(
+    name: str, order: int, data: tuple[Sentences, Sentences, Sentences], make: Make
+) -> dict[str, Any]:
+    train, val, test = data
+    start = time.perf_counter()
+    lm, settings = make(count_ngrams(train, order, min_count=BROWN_MIN_COUNT))
+    seconds = time.perf_counter() - start
+    valid, tested = lm.score(val).perplexity, lm.score(test).perplexity
+    return {
+        "table": "brown",
+        "model": name,
+        "order": order,
+        "params": lm.params,
+        "valid_ppl": round(valid, 2) if math.isfinite(valid) else "inf",
+        "test_ppl": round(tested, 2) if math.isfinite(tested) else "inf",
+        "train_seconds": round(seconds, 2),
+        "settings": settings,
+    }
+
+
+def plain(smoothing: str) -> Make:
+    return lambda counts: (estimate(counts, smoothing), {"smoothing": smoothing})
+
+
+def kneser_ney(smoothing: str) -> Make:
+    def make(counts: NGramCounts) -> tuple[BackoffLM, dict[str, Any]]:
+        modified = smoothing == "mkn"
+        D = discounts(counts, adjusted_counts(counts, continuation=True), modified=modified)
+        shown = [[round(x, 4) for x in d] if modified else round(d[0], 4) for d in D]
+        return estimate(counts, smoothing), {"smoothing": smoothing, "discounts": shown}
+
+    return make
+
+
+def add_k(k: float) -> Make:
+    return lambda counts: (estimate(counts, "addk", AddK(k=k)), {"smoothing": "addk", "k": k})
+
+
+def interpolation(val: Sentences) -> Make:
+    def make(counts: NGramCounts) -> tuple[BackoffLM, dict[str, Any]]:
+        lam = tune_weights(counts, val)
+        lm = estimate(counts, "interp", Interpolated(lambdas=lam))
+        return lm, {"smoothing": "interp", "lambdas": [round(x, 4) for x in lam]}
+
+    return make
+
+
+def brown_rows(data: tuple[Sentences, Sentences, Sentences]) -> list[dict[str, Any]]:
+    by_k = {k: perplexity_row(f"add-k trigram (k={k})", 3, data, add_k(k)) for k in K_GRID}
+    best = min(K_GRID, key=lambda k: by_k[k]["valid_ppl"])
+    chosen = by_k[best]
+    chosen["settings"]["valid_ppl_by_k"] = {str(k): by_k[k]["valid_ppl"] for k in K_GRID}
+    return [
+        chosen,
+        perplexity_row("interpolated KN trigram", 3, data, kneser_ney("kn")),
+        perplexity_row("modified KN 5-gram", 5, data, kneser_ney("mkn")),
+        perplexity_row("MLE trigram", 3, data, plain("mle")),
+        perplexity_row("Katz backoff trigram (Good–Turing)", 3, data, plain("katz")),
+        perplexity_row(
+            "linear interpolation trigram (λ: EM on val)", 3, data, interpolation(data[1])
+        ),
+        perplexity_row("interpolated absolute discounting trigram", 3, data, plain("absolute")),
+        perplexity_row("modified KN trigram", 3, data, kneser_ney("mkn")),
+        perplexity_row("interpolated KN 5-gram", 5, data, kneser_ney("kn")),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of ours / kenlm")
+    parser.add_argument("--nltk-repeats", type=int, default=2, help="NLTK fits (~40 s each)")
+    parser.add_argument("--nltk-sentences", type=int, default=10, help="test sentences NLTK scores")
+    args = parser.parse_args()
+
+    train, val, test = (list(Text(f"brown:{s}")) for s in ("train", "val", "test"))
+    build, (ours_full, nltk_model) = build_rows(train, args.repeats, args.nltk_repeats)
+    nltk_rows = nltk_score_rows(ours_full, nltk_model, test, args.nltk_sentences)
+    del nltk_model
+    kn3 = estimate(count_ngrams(train, 3, min_count=BROWN_MIN_COUNT), "kn")
+    with TemporaryDirectory() as tmp:
+        scoring = score_rows(kn3, test, args.repeats, Path(tmp))
+    brown = brown_rows((train, val, test))
+    path = write_results(
+        "ngram",
+        "n-gram LMs on Brown: trigram KN build vs NLTK, test scoring vs kenlm, perplexities",
+        build + nltk_rows + scoring + brown,
+        settings={
+            "data": "Brown, Bengio et al. 2003 split: train 35,523 sentences / 800,001 words, "
+            "val 11,690 / 200,021, test 10,127 / 161,170 (NLTK tokenisation, case kept)",
+            "vocabulary": f"build/score_nltk: every train word (46,187 + <unk>, </s>); score and "
+            f"brown: train words with count >= {BROWN_MIN_COUNT} (14,113 + <unk>, </s>), the rest "
+            "<unk>; Bengio et al. 2003: |V| = 16,383 (frequency <= 3 merged, whole corpus)",
+            "perplexity": "10^(-sum log10 P / (words + sentences)): </s> counted, <s> not, "
+            "OOV words scored as <unk> (kenlm's convention)",
+            "threads": 1,
+            "repeats": args.repeats,
+            "nltk_repeats": args.nltk_repeats,
+            "nltk": nltk.__version__,
+            "kenlm": "0.3.0",
+        },
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

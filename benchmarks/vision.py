@@ -1,0 +1,96 @@
+"""CNNs on Fashion-MNIST: test accuracy, parameters and training time of `dlc vision train`.
+
+Reproduces the README's CNN rows (issue 5 targets, Fashion-MNIST test split, CPU, each within
+30 minutes on 2 cores: LeNet ≥ 0.90, ResNet-20 ≥ 0.93). Each model trains with the default
+config of `dlc vision train` (``--max-steps`` overrides it), is evaluated on the 10,000-image
+test split with its best-validation checkpoint, and adds one row per (model, seed, steps) to
+``benchmarks/results/vision.json``; rows of other models or runs already in the file are kept,
+so models can be run one at a time. (The from-scratch conv2d timings are a separate
+benchmark: ``benchmarks/vision_ops.py`` → ``results/vision_ops.json``.)
+
+    python benchmarks/vision.py --models lenet --seeds 0
+    python benchmarks/vision.py --models resnet --threads 1     # long: see the row's seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from _common import RESULTS, write_results
+from dlclassics.config import replace
+from dlclassics.vision.commands import VisionEvalConfig, VisionTrainConfig, evaluate, train
+from dlclassics.vision.models import MODELS, build_model, count_parameters
+
+TRAIN_IMAGES = 55_000  # fashion-mnist train split (the other 5,000 are validation)
+
+
+def run(model: str, seed: int, max_steps: int | None) -> dict[str, Any]:
+    base = VisionTrainConfig(model=model, data="fashion-mnist")  # type: ignore[arg-type]
+    trainer = replace(base.trainer, seed=seed, progress=False)
+    if max_steps is not None:
+        trainer = replace(trainer, max_steps=max_steps)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = replace(base, run_dir=Path(tmp), trainer=trainer)
+        start = time.perf_counter()
+        train(config)
+        seconds = time.perf_counter() - start
+        accuracy = evaluate(VisionEvalConfig(run_dir=Path(tmp)))["accuracy"]
+    return {
+        "model": model,
+        "dataset": "fashion-mnist",
+        "seed": seed,
+        "steps": trainer.max_steps,
+        "epochs": round(trainer.max_steps * trainer.batch_size / TRAIN_IMAGES, 2),
+        "params": count_parameters(build_model(model)),
+        "test_accuracy": accuracy,
+        "train_seconds": round(seconds, 1),  # includes per-epoch validation and checkpoints
+        "threads": torch.get_num_threads(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+    }
+
+
+def key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return row["model"], row["dataset"], row["seed"], row["steps"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["lenet"], choices=list(MODELS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--max-steps", type=int, default=None, help="override (default: config)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
+    args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    path = RESULTS / "vision.json"
+    old = json.loads(path.read_text())["rows"] if path.is_file() else []
+    rows = {key(row): row for row in old}
+    for model in args.models:
+        for seed in args.seeds:
+            row = run(model, seed, args.max_steps)
+            rows[key(row)] = row
+            print(json.dumps(row))
+            write_results(
+                "vision",
+                "cnn_fashion_mnist",
+                sorted(rows.values(), key=lambda r: (r["model"], r["steps"], r["seed"])),
+                notes=(
+                    "dlc vision train with its default config (AdamW, cosine schedule, random "
+                    "crops with padding 2 and horizontal flips), best validation checkpoint, "
+                    "Fashion-MNIST test split (10,000 images). train_seconds is wall time on a "
+                    "machine shared with other jobs; `threads` is torch's intra-op thread count. "
+                    "Conv2d op timings: results/vision_ops.json."
+                ),
+            )
+
+
+if __name__ == "__main__":
+    main()
