@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,8 +21,6 @@ from dlclassics.lm.arpa import read_arpa, write_arpa
 from dlclassics.lm.backoff import BackoffLM
 from dlclassics.lm.ngram import SMOOTHERS, count_ngrams, estimate
 
-kenlm = pytest.importorskip("kenlm", reason="kenlm (the oracle) is not installed")
-
 WORDS = ["a", "b", "c", "d", "e"]
 corpora = st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12)
 TESTS = [["a", "b", "c"], ["e", "zebra", "a", "a"], [], ["unseen", "words", "only"]]
@@ -31,8 +30,13 @@ files = settings(
 )
 
 
+def kenlm_model(path: Path) -> Any:
+    kenlm = pytest.importorskip("kenlm", reason="kenlm (the oracle) is not installed")
+    return kenlm.Model(str(path))
+
+
 def kenlm_scores(path: Path, sentences: list[list[str]]) -> list[float]:
-    model = kenlm.Model(str(path))
+    model = kenlm_model(path)
     return [model.score(" ".join(s), bos=True, eos=True) for s in sentences]
 
 
@@ -88,7 +92,7 @@ def test_kenlm_and_we_agree_on_a_brown_model(tmp_path: Path) -> None:
     train, test = sentences[:250], sentences[250:]
     lm = estimate(count_ngrams(train, 5), "mkn")
     write_arpa(lm, tmp_path / "brown.arpa")
-    model = kenlm.Model(str(tmp_path / "brown.arpa"))
+    model = kenlm_model(tmp_path / "brown.arpa")
     ours = lm.score(test)
     assert ours.oov > 0
     theirs = sum(model.score(" ".join(s)) for s in test)

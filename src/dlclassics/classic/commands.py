@@ -7,10 +7,9 @@
     dlc classic mlp --run-dir runs/engine-mlp                          # ≥ 88 %, NumPy engine
     dlc classic svm --preset quick --run-dir runs/svm-quick            # seconds, not minutes
 
-One protocol for all four (004 一 · 4.3 实例 and 二 · 9.1 数据预处理): fit on the ``train``
-split (55,000 Fashion-MNIST images), report accuracy on ``val`` (5,000, the split every
-default below was chosen on — see ``benchmarks/classic.py``) and on ``test`` (10,000, looked
-at once). Pixels are scaled to [0, 1] and flattened to 784 features; the linear models and the
+One protocol for all four: fit on the ``train`` split (55,000 Fashion-MNIST images), report
+accuracy on ``val`` (5,000, the split every default below was chosen on — see
+``benchmarks/classic.py``) and on ``test`` (10,000, looked at once). Pixels are scaled to [0, 1] and flattened to 784 features; the linear models and the
 MLP then subtract the training mean and divide by the training std (二 · 9.1: 中心化, 放缩),
 fitted on ``train`` only.
 
@@ -18,7 +17,8 @@ Every command writes to ``--run-dir``: ``config.json`` (the resolved config, als
 ``results.json`` (val and test accuracy, fit and predict seconds) and ``confusion.png`` (test);
 and per model:
 
-- knn — ``cv.png`` with ``--cv``: accuracy against k on each fold (4.3: 交叉验证 picks k);
+- knn — ``cv.png`` with ``--cv``: accuracy against k on each fold (the notes compare K = 3
+  with K = 5 by hand, 一 · 4; 5-fold cross-validation picks k from the data);
 - svm, softmax — ``loss.png`` (the SGD loss history) and ``templates.png`` (二 · 1、得分函数:
   each row of W drawn as a 28×28 image);
 - mlp — ``metrics.jsonl`` (per-epoch rows in the trainer's format), ``curves.png``, and the
@@ -213,9 +213,9 @@ class KNNRunConfig:
     # benchmarks/classic.py. --metric l1 works too but scores only a few rows/s on 55,000.
     knn: KNNConfig = field(default_factory=lambda: KNNConfig(k=4))
     cv: bool = False  # choose k by cross-validation on cv_rows training rows first (replaces k)
-    cv_rows: int = 5000  # the first N training rows the CV uses (4.3: 5-fold on a subset)
+    cv_rows: int = 5000  # the first N training rows the CV uses (a subset: seconds, not minutes)
     cv_ks: tuple[int, ...] = (1, 2, 3, 4, 5, 7, 9, 12, 15, 20)  # candidate values of k
-    cv_folds: int = 5  # the notes' 5 folds: each held out once, the other 4 train
+    cv_folds: int = 5  # each fold held out once while the others are the training set
     seed: int = 0  # shuffles the CV rows into folds
 
 

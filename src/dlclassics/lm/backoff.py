@@ -149,7 +149,7 @@ class BackoffLM:
                 continue  # context not listed: bow = 1 and no (h_j, w) entries
             lp += self.backoff[j - 1][ctx]
             lo, hi = self.index.context_range(j + 1, ctx)
-            lp[self.index.last(j + 1)[lo:hi]] = self.logprob[j][lo:hi]
+            lp[self.index.keys[j][lo:hi] % len(self.vocab)] = self.logprob[j][lo:hi]
         p = 10.0**lp
         p[~predictable(len(self.vocab))] = 0.0
         return p
