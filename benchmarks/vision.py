@@ -83,9 +83,10 @@ def main() -> None:
                 "cnn_fashion_mnist",
                 sorted(rows.values(), key=lambda r: (r["model"], r["steps"], r["seed"])),
                 notes=(
-                    "dlc vision train with its default config (AdamW, cosine schedule, random "
-                    "crops with padding 2 and horizontal flips), best validation checkpoint, "
-                    "Fashion-MNIST test split (10,000 images). train_seconds is wall time on a "
+                    "dlc vision train with its default config (AdamW lr 2e-3, weight decay 0.01, "
+                    "cosine schedule, batch 128, no augmentation) for `steps` steps, best "
+                    "validation checkpoint, Fashion-MNIST test split (10,000 images), one seed. "
+                    "train_seconds is wall time (with per-epoch validation and checkpoints) on a "
                     "machine shared with other jobs; `threads` is torch's intra-op thread count. "
                     "Conv2d op timings: results/vision_ops.json."
                 ),

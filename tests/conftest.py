@@ -6,11 +6,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from dlclassics.data import DATASETS
 from dlclassics.io import write_json
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The test models are tiny and pytest-xdist already runs one worker per core: extra intra-op
+# threads only contend for the same cores (10x slower seen on a loaded 2-core machine).
+# Thread count does not change any result the tests compare within one process.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,15 @@ SMALL = [
     "--data", "mnist-5k", "--batch-size", "32", "--eval-every", "20", "--checkpoint-every", "20",
     "--log-every", "10", "--warmup-steps", "0", "--no-progress",
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    """Tiny models on a shared CPU: one torch thread beats two that wait for each other."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def weights(run_dir: Path, name: str = "model.safetensors") -> dict[str, torch.Tensor]:
@@ -109,14 +119,13 @@ def test_receptive_field_prints_the_stacked_kernel_demo_and_a_models_layers(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["vision", "receptive-field"]) == 0
-    out = capsys.readouterr().out
-    assert "3 × 3×3                7           110592  1 × 7×7          200704" in out
+    rows = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert "conv3 3 1 0 7 1 0 22" in rows  # three stacked 3×3 convs see 7×7 …
+    assert "3 × 3×3 7 110592 1 × 7×7 200704 0.551" in rows  # … with 27·C² weights, not 49·C²
     assert main(["vision", "receptive-field", "--model", "lenet"]) == 0
     out = capsys.readouterr().out
     assert "61,706 parameters" in out and "sees a 16×16 window, inside the 28×28 image" in out
-    assert (
-        "conv2.2 max pool       2       2        0               16     4     -2         5" in out
-    )
+    assert "conv2.2 max pool 2 2 0 16 4 -2 5" in [" ".join(x.split()) for x in out.splitlines()]
     assert main(["vision", "receptive-field", "--model", "resnet"]) == 0
     assert "sees a 81×81 window, larger than the 28×28 image" in capsys.readouterr().out
 
@@ -135,8 +144,8 @@ def test_the_quick_tour_step_trains_lenet_on_fashion_mnist(tmp_path: Path) -> No
 
     section = tour_step(TourConfig(quick=True), tmp_path / "vision")
     assert all(image.is_file() for image in section.images) and len(section.images) == 4
-    # 3 epochs: 0.87 val / 0.86-0.87 test with seed 0 (the default config reaches ≥ 0.90)
-    assert float(section.rows[0].ours) >= 0.84
+    # 3 epochs: 0.880 test accuracy with seed 0 (the default 15 epochs reach 0.910)
+    assert float(section.rows[0].ours) >= 0.85
 
 
 def test_transfer_writes_the_three_settings_table(

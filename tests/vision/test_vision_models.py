@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import re
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -29,6 +30,15 @@ from dlclassics.vision.models import (
 from dlclassics.vision.receptive_field import receptive_fields
 
 NAMES = list(MODELS)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    """Tiny models on a shared CPU: one torch thread beats two that wait for each other."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

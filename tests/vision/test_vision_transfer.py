@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ from dlclassics.vision.models import ResNetConfig, build_model, count_parameters
 from dlclassics.vision.transfer import few_labels
 
 TINY_RESNET = ResNetConfig(widths=(4, 8), blocks_per_stage=1, zero_init_residual=False)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Iterator[None]:
+    """Tiny models on a shared CPU: one torch thread beats two that wait for each other."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def trainer_for(task: Classification, run_dir: Path, steps: int = 5) -> Trainer:

@@ -1,7 +1,7 @@
 """``dlc vision``: train, evaluate and look inside the CNNs of notes 003/004, on real images.
 
 dlc vision train --model lenet --run-dir runs/lenet    # Fashion-MNIST: 0.910 test, 199 s (1 thread)
-dlc vision train --model resnet --run-dir runs/resnet --max-steps 3010   # ResNet-20, 7 epochs
+dlc vision train --model resnet --run-dir runs/resnet --max-steps 3010  # 7 epochs: 0.925
 dlc vision train --model vgg --preset full             # 30 epochs, random crops and flips
 dlc vision train --resume runs/lenet --max-steps 8600  # continue, bit-exact
 dlc vision eval --run-dir runs/lenet                   # test accuracy + confusion PNG
@@ -84,10 +84,8 @@ PRESETS: dict[str, VisionTrainConfig] = {
         run_dir=Path("runs/vision-quick"),
         trainer=replace(
             VisionTrainConfig().trainer,
-            max_steps=3 * EPOCH,
+            max_steps=3 * EPOCH,  # 0.880 test accuracy (seed 0)
             warmup_steps=0,
-            eval_every=EPOCH // 2,
-            checkpoint_every=EPOCH // 2,
         ),
     ),
     "full": VisionTrainConfig(  # twice as long, with crops and flips
@@ -321,17 +319,23 @@ def receptive_field_table(config: ReceptiveFieldConfig) -> list[dict[str, Any]]:
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    """Rows of equal keys as aligned text columns."""
+    """Rows of equal keys as aligned text columns (numbers right-aligned, text left-aligned)."""
     keys = list(rows[0])
-    cells = [[str(k) for k in keys]] + [[_cell(row[k]) for k in keys] for row in rows]
+    body = [[_cell(row[k]) for k in keys] for row in rows]
+    cells = [list(keys), *body]
     widths = [max(len(r[i]) for r in cells) for i in range(len(keys))]
-    lines = [
+    numeric = [all(_is_number(r[i]) for r in body) for i in range(len(keys))]
+    return "\n".join(
         "  ".join(
-            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
+            c.rjust(w) if right else c.ljust(w)
+            for c, w, right in zip(r, widths, numeric, strict=True)
+        ).rstrip()
         for r in cells
-    ]
-    return "\n".join(lines)
+    )
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit()
 
 
 def _cell(value: Any) -> str:

@@ -15,9 +15,20 @@ from scratch    every layer                                             random
 ==============  ====================================================  =====================
 
 The notes' argument predicts: with a small target set the pretrained settings beat training
-from scratch, and freezing costs little (few parameters to fit, less overfitting); with more
-labels, fine-tuning pulls ahead. :func:`run_transfer` measures all three, same steps, same
-labelled images, each evaluated on the target's full test split.
+from scratch, and freezing costs little (fewer parameters to fit, less overfitting); with more
+labels, training more layers pulls ahead. :func:`run_transfer` measures all three for each
+label count, same steps, same labelled images, each evaluated on the target's full test split.
+Measured with the defaults (LeNet pretrained 5 epochs on Fashion-MNIST: 0.8955 test accuracy;
+MNIST target, 999 test images; seed 0)::
+
+    labels   frozen conv trunk   fine-tuned   from scratch
+       100              0.8348       0.8158         0.8248
+      1000              0.9369       0.9449         0.9469
+
+The order follows the note — freeze with 100 labels, train every layer with 1,000 — but the
+gaps are within noise: one seed, and on 999 test images one standard error is about 1.2
+points at 83 % and 0.8 at 94 %. Clothes and digits share edges and strokes, not much more,
+and 1,000 digits are enough to learn those from scratch.
 
 Freezing is :meth:`dlclassics.vision.models.Net.freeze_through`: ``requires_grad=False`` on the
 trunk's parameters — the :class:`~dlclassics.train.Trainer` builds its optimizer from the

@@ -18,6 +18,10 @@ option B). Otherwise the shortcut is the identity, with no parameters.
 
     (B, 1, 28, 28) →stem 3×3, 16→ (B, 16, 28, 28) →stage1→ (B, 16, 28, 28)
                    →stage2→ (B, 32, 14, 14) →stage3→ (B, 64, 7, 7) →pool→ (B, 64) →head→ (B, 10)
+
+Measured (``benchmarks/vision.py --models resnet --max-steps 3010``): 7 epochs of the default
+recipe reach 0.9247 Fashion-MNIST test accuracy (seed 0) in 2,041 s on one thread of a shared
+2-core CPU — short of the 0.93 target; longer runs were not measured.
 """
 
 from __future__ import annotations
