@@ -30,6 +30,7 @@ from dlclassics.classic.commands import (
     softmax,
     svm,
 )
+from dlclassics.classic.learning_rate import plot_learning_rates
 from dlclassics.config import replace
 from dlclassics.report.html import ResultRow, Section
 from dlclassics.tour import TourConfig
@@ -131,6 +132,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
             knn_run.run_dir / "cv.png",
             mlp_run.run_dir / "curves.png",
             svm_run.run_dir / "loss.png",
+            plot_learning_rates(out_dir / "learning_rates.png"),
         ],
         notes=[
             "The templates of the val-best step size (η = 0.3) are grainy: large steps fit "
