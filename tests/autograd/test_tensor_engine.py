@@ -23,7 +23,9 @@ def _pair(a: np.ndarray) -> tuple[Tensor, torch.Tensor]:
     return Tensor(a.copy(), requires_grad=True), torch.tensor(a, requires_grad=True)
 
 
-def _close(ours: np.ndarray | None, theirs: torch.Tensor | None, tol: float = 1e-10) -> None:
+def assert_matches_torch(
+    ours: np.ndarray | None, theirs: torch.Tensor | None, tol: float = 1e-10
+) -> None:
     assert ours is not None and theirs is not None
     np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=tol, atol=tol)
 
@@ -93,9 +95,9 @@ def test_broadcast_binary_ops_match_torch_and_unbroadcast_the_gradient(
     out, out_t = BINARY[op](a_, b_), BINARY[op](at, bt)
     (out * weight).sum().backward()
     (out_t * torch.tensor(weight)).sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
-    _close(b_.grad, bt.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
+    assert_matches_torch(b_.grad, bt.grad)
     assert a_.grad is not None and a_.grad.shape == sa  # summed over the broadcast axes
 
 
@@ -137,8 +139,8 @@ def test_unary_ops_match_torch(a: np.ndarray, op: str) -> None:
     out, out_t = ours(a_), theirs(at)
     out.sum().backward()
     out_t.sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 def test_sigmoid_does_not_overflow_for_large_inputs() -> None:
@@ -172,9 +174,9 @@ def test_matmul_matches_torch_for_batches_and_vectors(
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
     assert out.shape == tuple(out_t.shape)
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
-    _close(b_.grad, bt.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
+    assert_matches_torch(b_.grad, bt.grad)
 
 
 @FAST
@@ -194,9 +196,10 @@ def test_random_matmul_shapes_match_torch(
     w = rng.normal(size=out_t.shape)
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
-    _close(b_.grad, bt.grad)  # summed over the batch axes the matrix was shared across
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
+    # b was shared across the batch axes: its gradient is summed over them
+    assert_matches_torch(b_.grad, bt.grad)
 
 
 # ---- reductions ---------------------------------------------------------------------------
@@ -227,8 +230,8 @@ def test_reductions_over_axes_match_torch(
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
     assert out.shape == tuple(out_t.shape)
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 def test_max_routes_the_gradient_to_the_largest_entry() -> None:
@@ -248,8 +251,8 @@ def test_reshape_and_transpose_match_torch() -> None:
     w = rng.normal(size=(6, 2, 2))
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 INDICES: list[Any] = [
@@ -279,8 +282,8 @@ def test_indexing_scatter_adds_the_gradient_like_torch(index: Any) -> None:
     w = rng.normal(size=tuple(out_t.shape))
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 def test_boolean_mask_and_tensor_index_select_entries() -> None:
@@ -308,8 +311,8 @@ def test_log_softmax_matches_torch_even_for_large_scores(logits: np.ndarray, axi
     w = np.linspace(-1, 1, logits.size).reshape(logits.shape)
     (out * w).sum().backward()
     (out_t * torch.tensor(w)).sum().backward()
-    _close(out.data, out_t)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(out.data, out_t)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 @FAST
@@ -324,7 +327,7 @@ def test_cross_entropy_matches_torch_functional_cross_entropy(
     loss.backward()
     loss_t.backward()
     assert loss.item() == pytest.approx(loss_t.item(), rel=1e-10, abs=1e-10)
-    _close(a_.grad, at.grad)
+    assert_matches_torch(a_.grad, at.grad)
 
 
 def test_cross_entropy_rejects_bad_targets_with_a_fix() -> None:
@@ -349,7 +352,7 @@ def test_two_layer_net_gradients_match_torch() -> None:
     logits_t = torch.relu(torch.tensor(X) @ W1t.T + b1t) @ W2t.T + b2t
     F.cross_entropy(logits_t, torch.tensor(y)).backward()
     for p, pt in zip(ours, theirs, strict=True):
-        _close(p.grad, pt.grad)
+        assert_matches_torch(p.grad, pt.grad)
 
 
 # ---- dropout and no_grad ------------------------------------------------------------------
