@@ -13,10 +13,17 @@ the raw images of training batches only; evaluation and prediction see them unch
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlclassics.io import write_json
+from dlclassics.report.plots import confusion_matrix, plot_confusion
 from dlclassics.train import EvalOutput, StepOutput
 
 
@@ -66,3 +73,32 @@ class Classification(nn.Module):
         return torch.cat(
             [self(x[i : i + batch_size]).argmax(-1) for i in range(0, len(x), batch_size)]
         )
+
+
+def evaluate_classifier(
+    task: Classification,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    labels: Sequence[str],
+    run_dir: Path,
+    *,
+    split: str,
+    title: str,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Accuracy of ``task`` on (x, y); writes ``run_dir/eval.json`` and ``confusion.png``."""
+    predictions = task.predict(x, batch_size=1024).numpy()  # bounded memory for CNNs
+    cm = confusion_matrix(y.numpy(), predictions, len(labels))
+    accuracy = float(np.trace(cm) / cm.sum())
+    plot_confusion(cm, labels, run_dir / "confusion.png", title=f"{title}: accuracy {accuracy:.4f}")
+    result = {"split": split, "accuracy": accuracy, "examples": int(cm.sum()), **(extra or {})}
+    write_json(run_dir / "eval.json", result)
+    return result
+
+
+def eval_summary(result: Mapping[str, Any], run_dir: Path) -> str:
+    """The one line ``dlc … eval`` prints."""
+    return (
+        f"{result['split']} accuracy {result['accuracy']:.4f} ({result['examples']} images); "
+        f"confusion matrix: {run_dir / 'confusion.png'}"
+    )

@@ -11,9 +11,8 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
@@ -21,11 +20,10 @@ from dlclassics.commands import Command
 from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import CheckpointError
-from dlclassics.io import write_json
 from dlclassics.mlp.model import MLP, MLPConfig
 from dlclassics.registry import Registry
-from dlclassics.report.plots import confusion_matrix, plot_confusion, plot_curves
-from dlclassics.tasks import Classification
+from dlclassics.report.plots import plot_curves
+from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
 from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
 
 log = logging.getLogger(__name__)
@@ -133,33 +131,19 @@ class MLPEvalConfig:
     which: Literal["best", "last"] = "best"  # weights with the best validation metric, or latest
 
 
-def evaluate(config: MLPEvalConfig) -> dict[str, float]:
+def evaluate(config: MLPEvalConfig) -> dict[str, Any]:
     """Accuracy of a trained run on a split; writes eval.json and confusion.png."""
     run = saved_config(config.run_dir)
     task = build(run)
     load_weights(task, config.run_dir, which=config.which)
     x, y = image_dataset(run.data, config.split).tensors
-    predictions = task.predict(x).numpy()
+    title = f"MLP on {run.data} {config.split}"
     labels = CLASS_NAMES[run.data]
-    cm = confusion_matrix(y.numpy(), predictions, len(labels))
-    accuracy = float(np.trace(cm) / cm.sum())
-    plot_confusion(
-        cm,
-        labels,
-        config.run_dir / "confusion.png",
-        title=f"MLP on {run.data} {config.split}: accuracy {accuracy:.4f}",
-    )
-    result = {"split": config.split, "accuracy": accuracy, "examples": int(cm.sum())}
-    write_json(config.run_dir / "eval.json", result)
-    return {"accuracy": accuracy, "examples": float(cm.sum())}
+    return evaluate_classifier(task, x, y, labels, config.run_dir, split=config.split, title=title)
 
 
 def eval_command(config: MLPEvalConfig) -> int:
-    result = evaluate(config)
-    print(
-        f"{config.split} accuracy {result['accuracy']:.4f} ({int(result['examples'])} images); "
-        f"confusion matrix: {config.run_dir / 'confusion.png'}"
-    )
+    print(eval_summary(evaluate(config), config.run_dir))
     return 0
 
 

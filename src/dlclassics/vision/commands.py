@@ -35,11 +35,10 @@ from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.data import load_images
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import CheckpointError, ConfigError, DataError
-from dlclassics.io import write_json
 from dlclassics.mlp.commands import ImageData
 from dlclassics.registry import Registry
-from dlclassics.report.plots import confusion_matrix, plot_confusion, plot_curves
-from dlclassics.tasks import Classification
+from dlclassics.report.plots import plot_curves
+from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
 from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
 from dlclassics.vision.augment import Augment, AugmentConfig
 from dlclassics.vision.filters import edge_picture
@@ -181,37 +180,24 @@ class VisionEvalConfig:
     which: Literal["best", "last"] = "best"  # weights with the best validation metric, or latest
 
 
-def evaluate(config: VisionEvalConfig) -> dict[str, float]:
+def evaluate(config: VisionEvalConfig) -> dict[str, Any]:
     """Accuracy of a trained run on a split; writes eval.json and confusion.png."""
     task, run = load_run(config.run_dir, config.which)
     x, y = image_dataset(run.data, config.split, channel_axis=True).tensors
-    predictions = task.predict(x, batch_size=1024).numpy()
-    labels = CLASS_NAMES[run.data]
-    cm = confusion_matrix(y.numpy(), predictions, len(labels))
-    accuracy = float(np.trace(cm) / cm.sum())
-    plot_confusion(
-        cm,
-        labels,
-        config.run_dir / "confusion.png",
-        title=f"{run.model} on {run.data} {config.split}: accuracy {accuracy:.4f}",
+    return evaluate_classifier(
+        task,
+        x,
+        y,
+        CLASS_NAMES[run.data],
+        config.run_dir,
+        split=config.split,
+        title=f"{run.model} on {run.data} {config.split}",
+        extra={"model": run.model, "parameters": count_parameters(task.model)},
     )
-    result = {
-        "split": config.split,
-        "accuracy": accuracy,
-        "examples": int(cm.sum()),
-        "model": run.model,
-        "parameters": count_parameters(task.model),
-    }
-    write_json(config.run_dir / "eval.json", result)
-    return {"accuracy": accuracy, "examples": float(cm.sum())}
 
 
 def eval_command(config: VisionEvalConfig) -> int:
-    result = evaluate(config)
-    print(
-        f"{config.split} accuracy {result['accuracy']:.4f} ({int(result['examples'])} images); "
-        f"confusion matrix: {config.run_dir / 'confusion.png'}"
-    )
+    print(eval_summary(evaluate(config), config.run_dir))
     return 0
 
 
