@@ -26,25 +26,39 @@ import torch
 
 from _common import RESULTS, write_results
 from dlclassics.config import replace
-from dlclassics.vision.commands import VisionEvalConfig, VisionTrainConfig, evaluate, train
+from dlclassics.vision.commands import (
+    PRESETS,
+    VisionEvalConfig,
+    VisionTrainConfig,
+    evaluate,
+    train,
+)
 from dlclassics.vision.models import MODELS, build_model, count_parameters
 
 TRAIN_IMAGES = 55_000  # fashion-mnist train split (the other 5,000 are validation)
 
 
-def run(model: str, seed: int, max_steps: int | None) -> dict[str, Any]:
+def run(
+    model: str, seed: int, max_steps: int | None, preset: str | None, augment: bool
+) -> dict[str, Any]:
     base = VisionTrainConfig(model=model, data="fashion-mnist")  # type: ignore[arg-type]
+    if preset is not None:
+        base = replace(PRESETS[preset], model=model, data="fashion-mnist")
+    if augment:
+        base = replace(base, augmentation=replace(base.augmentation, augment=True))
     trainer = replace(base.trainer, seed=seed, progress=False)
     if max_steps is not None:
         trainer = replace(trainer, max_steps=max_steps)
     with tempfile.TemporaryDirectory() as tmp:
         config = replace(base, run_dir=Path(tmp), trainer=trainer)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         train(config)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
         accuracy = evaluate(VisionEvalConfig(run_dir=Path(tmp)))["accuracy"]
     return {
         "model": model,
+        "recipe": preset or "default",
+        "augment": base.augmentation.augment,
         "dataset": "fashion-mnist",
         "seed": seed,
         "steps": trainer.max_steps,
@@ -52,13 +66,17 @@ def run(model: str, seed: int, max_steps: int | None) -> dict[str, Any]:
         "params": count_parameters(build_model(model)),
         "test_accuracy": accuracy,
         "train_seconds": round(seconds, 1),  # includes per-epoch validation and checkpoints
+        "train_cpu_seconds": round(
+            cpu, 1
+        ),  # process CPU time: what the run cost, whatever the load
         "threads": torch.get_num_threads(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
 
 
 def key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return row["model"], row["dataset"], row["seed"], row["steps"]
+    recipe = row.get("recipe", "default"), row.get("augment", False)
+    return row["model"], *recipe, row["dataset"], row["seed"], row["steps"]
 
 
 def main() -> None:
@@ -66,6 +84,8 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["lenet"], choices=list(MODELS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--max-steps", type=int, default=None, help="override (default: config)")
+    parser.add_argument("--preset", default=None, choices=list(PRESETS), help="a train preset")
+    parser.add_argument("--augment", action="store_true", help="random crops and flips")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
     args = parser.parse_args()
     if args.threads is not None:
@@ -75,7 +95,7 @@ def main() -> None:
     rows = {key(row): row for row in old}
     for model in args.models:
         for seed in args.seeds:
-            row = run(model, seed, args.max_steps)
+            row = run(model, seed, args.max_steps, args.preset, args.augment)
             rows[key(row)] = row
             print(json.dumps(row))
             write_results(
@@ -83,11 +103,14 @@ def main() -> None:
                 "cnn_fashion_mnist",
                 sorted(rows.values(), key=lambda r: (r["model"], r["steps"], r["seed"])),
                 notes=(
-                    "dlc vision train with its default config (AdamW lr 2e-3, weight decay 0.01, "
-                    "cosine schedule, batch 128, no augmentation) for `steps` steps, best "
-                    "validation checkpoint, Fashion-MNIST test split (10,000 images), one seed. "
+                    "dlc vision train with the config named by `recipe`: `default` = AdamW lr "
+                    "2e-3, weight decay 0.01, cosine, batch 128; `resnet` = the `--preset "
+                    "resnet` recipe (SGD Nesterov lr 0.1, weight decay 5e-4, cosine, label "
+                    "smoothing 0.1); `augment` = random crops (pad 2) and flips. `steps` steps, "
+                    "best validation checkpoint, Fashion-MNIST test split (10,000 images). "
                     "train_seconds is wall time (with per-epoch validation and checkpoints) on a "
-                    "machine shared with other jobs; `threads` is torch's intra-op thread count. "
+                    "machine shared with other jobs (train_cpu_seconds: the process's CPU time); "
+                    "`threads` is torch's intra-op thread count. "
                     "Conv2d op timings: results/vision_ops.json."
                 ),
             )

@@ -40,9 +40,13 @@ class Classification(nn.Module):
         mean: float = 0.0,
         std: float = 1.0,
         augment: nn.Module | None = None,
+        label_smoothing: float = 0.0,
     ) -> None:
         super().__init__()
         self.model = model
+        # ε: train on targets (1 − ε)·one_hot(y) + ε/K (Szegedy et al. 2016); evaluation losses
+        # stay plain cross-entropy so runs with and without smoothing compare
+        self.label_smoothing = label_smoothing
         self.augment = augment  # training batches only; its buffers are saved with the weights
         self.register_buffer("mean", torch.tensor(float(mean)))
         self.register_buffer("std", torch.tensor(float(std)))
@@ -55,7 +59,7 @@ class Classification(nn.Module):
         if self.augment is not None:
             x = self.augment(x)
         scores = self(x)
-        loss = F.cross_entropy(scores, y)
+        loss = F.cross_entropy(scores, y, label_smoothing=self.label_smoothing)
         acc = (scores.argmax(-1) == y).float().mean().item()
         return StepOutput(loss, {"acc": acc})
 

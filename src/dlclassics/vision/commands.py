@@ -61,6 +61,7 @@ class VisionTrainConfig:
     run_dir: Path = Path("runs/vision")  # where weights, config.json and metrics.jsonl go
     resume: Path | None = None  # continue the run saved in this directory
     augmentation: AugmentConfig = field(default_factory=AugmentConfig)  # --augment to turn on
+    label_smoothing: float = 0.0  # ε of the training targets (1 − ε)·one_hot + ε/K; 0 = off
     trainer: TrainerConfig = field(
         default_factory=lambda: TrainerConfig(
             max_steps=15 * EPOCH,  # 15 epochs
@@ -77,6 +78,12 @@ class VisionTrainConfig:
         )
     )
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.label_smoothing < 1.0:
+            raise ConfigError(
+                f"label_smoothing={self.label_smoothing} must be in [0, 1); 0.1 is usual"
+            )
+
 
 PRESETS: dict[str, VisionTrainConfig] = {
     "quick": VisionTrainConfig(  # the tour's LeNet step: about a minute on 2 cores
@@ -85,6 +92,23 @@ PRESETS: dict[str, VisionTrainConfig] = {
             VisionTrainConfig().trainer,
             max_steps=3 * EPOCH,  # 0.880 test accuracy (seed 0)
             warmup_steps=0,
+        ),
+    ),
+    # He et al.'s CIFAR recipe (SGD + Nesterov momentum 0.9, lr 0.1, weight decay 5e-4), cosine,
+    # label smoothing 0.1, cut to the 30-minute budget of issue 5: 11 epochs of ResNet-20 at
+    # ~140 s each on one CPU thread
+    "resnet": VisionTrainConfig(
+        model="resnet",
+        run_dir=Path("runs/resnet"),
+        label_smoothing=0.1,
+        trainer=replace(
+            VisionTrainConfig().trainer,
+            max_steps=11 * EPOCH,
+            optimizer="sgd",
+            lr=0.1,
+            momentum=0.9,
+            nesterov=True,
+            weight_decay=5e-4,  # coupled L2, as in the paper
         ),
     ),
     "full": VisionTrainConfig(  # twice as long, with crops and flips
@@ -106,11 +130,20 @@ def build(
     """
     torch.manual_seed(config.trainer.seed)  # initial weights follow the run's seed
     model = build_model(config.model, arch, n_classes=len(CLASS_NAMES[config.data]))
+    # NHWC weights make the CPU (oneDNN) convolutions ~1.3× faster on these small channel
+    # counts (measured on ResNet-20, one thread); the values computed are the same
+    model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     augment = Augment.for_data(config.augmentation, config.data, seed=config.trainer.seed)
     if train is None:
-        return Classification(model, augment=augment)
+        return Classification(model, augment=augment, label_smoothing=config.label_smoothing)
     x = train.tensors[0]
-    return Classification(model, mean=x.mean().item(), std=x.std().item(), augment=augment)
+    return Classification(
+        model,
+        mean=x.mean().item(),
+        std=x.std().item(),
+        augment=augment,
+        label_smoothing=config.label_smoothing,
+    )
 
 
 def saved_run(run_dir: Path) -> tuple[VisionTrainConfig, Any]:
