@@ -13,6 +13,7 @@ import pytest
 from dlclassics.cli import main
 from dlclassics.data.cache import MANIFEST, dataset_dir
 from dlclassics.data.catalog import DATASETS
+from dlclassics.embeddings import plot
 from dlclassics.embeddings.formats import load_vectors, save_word2vec_format
 from dlclassics.embeddings.keyed import KeyedVectors
 
@@ -154,8 +155,13 @@ def test_eval_without_the_data_set_says_how_to_fetch_it(
 
 
 def test_plot_export_and_convert_write_their_files(
-    capsys: pytest.CaptureFixture[str], run_dir: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    run_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # no font download from a test: without a CJK font the Chinese labels are boxes, still a PNG
+    monkeypatch.setattr(plot, "fetch_cjk_font", lambda: None)
     png = tmp_path / "gender.png"
     out = ok(capsys, "vectors", "plot", "man,king,男人", "woman,queen,女人", "--arrows",
              "--out", str(png), "--vectors", str(run_dir))  # fmt: skip

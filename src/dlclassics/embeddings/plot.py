@@ -12,10 +12,13 @@ words (the space every query uses) to two:
   together, not directions; good for clusters, meaningless for arrows. Perplexity is
   ``min(30, (n − 1) / 3)`` for n words, initialisation PCA, seeded.
 
-Chinese labels need a CJK font: we use WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``) or
-another CJK font when one is installed or put in ``$DLCLASSICS_HOME/fonts/``, or the file
-named by ``$DLCLASSICS_CJK_FONT``;
-otherwise matplotlib's DejaVu draws empty boxes, and a warning says so.
+Chinese labels need a CJK font. :func:`cjk_font` looks, in order, at the file named by
+``$DLCLASSICS_CJK_FONT``; installed WenQuanYi / Noto CJK files (Debian ``fonts-wqy-microhei``,
+…); the data set ``wqy-microhei`` when it is cached (``dlc data fetch wqy-microhei``); a font
+put in ``$DLCLASSICS_HOME/fonts/``; and matplotlib's font list. When none is found and the
+caller allows it (``plot_words(..., fetch_font=True)``, as ``dlc vectors plot`` does), the
+data set is fetched once, with one log line. Otherwise, or if that fetch fails,
+matplotlib's DejaVu draws empty boxes, and a warning says so.
 
 >>> import numpy as np, tempfile, pathlib
 >>> from dlclassics.embeddings.keyed import KeyedVectors
@@ -38,8 +41,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dlclassics.data.cache import is_cached
 from dlclassics.embeddings.keyed import KeyedVectors
-from dlclassics.errors import ConfigError
+from dlclassics.errors import ConfigError, DataError
 from dlclassics.io import home
 from dlclassics.report.plots import _pyplot, save_figure
 
@@ -54,6 +58,7 @@ CJK_FONT_FILES = (  # where Debian/Ubuntu packages put CJK fonts
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 )
 CJK_FONT_NAMES = ("WenQuanYi", "Noto Sans CJK", "Noto Serif CJK", "Source Han", "SimHei")
+CJK_FONT_DATASET = "wqy-microhei"  # the data set that ships a CJK font (WenQuanYi Micro Hei)
 
 
 # -- projections ---------------------------------------------------------------------------
@@ -109,7 +114,11 @@ def has_cjk(text: str) -> bool:
 
 @cache
 def cjk_font() -> Path | None:
-    """A font file that draws Chinese: ``$DLCLASSICS_CJK_FONT``, WQY, Noto CJK, …; or None."""
+    """A font file that draws Chinese: ``$DLCLASSICS_CJK_FONT``, WQY, Noto CJK, …; or None.
+
+    Looks only at this machine (in the module docstring's order); :func:`fetch_cjk_font`
+    downloads one.
+    """
     env = os.environ.get(CJK_FONT_ENV)
     if env:
         if Path(env).is_file():
@@ -118,6 +127,10 @@ def cjk_font() -> Path | None:
     for name in CJK_FONT_FILES:
         if Path(name).is_file():
             return Path(name)
+    if is_cached(CJK_FONT_DATASET):
+        from dlclassics.data.sets import wqy_microhei
+
+        return wqy_microhei.font_file()
     fonts = home() / "fonts"  # a font unpacked by hand, e.g. from fonts-wqy-microhei's .deb
     for path in sorted(fonts.glob("*.tt[cf]")) + sorted(fonts.glob("*.otf")):
         return path
@@ -129,17 +142,44 @@ def cjk_font() -> Path | None:
     return None
 
 
-def _label_font(labels: Sequence[str]) -> Any:
-    """FontProperties for the labels: a CJK font when they need one and one is found."""
+@cache
+def fetch_cjk_font() -> Path | None:
+    """Fetch the data set ``wqy-microhei`` (a 1.6 MB package) and return its font file.
+
+    None, the reason logged at debug level, when every source fails (no network, no
+    ``apt-get``): a missing font costs legible labels, never the plot. Tried once a process.
+    """
+    from dlclassics.data import fetch
+    from dlclassics.data.sets import wqy_microhei
+
+    log.info("no CJK font installed: fetching one (`dlc data fetch %s`)", CJK_FONT_DATASET)
+    try:
+        fetch(CJK_FONT_DATASET, progress=False)
+    except (DataError, OSError) as err:
+        log.debug("fetching %s failed: %s", CJK_FONT_DATASET, err)
+        return None
+    cjk_font.cache_clear()  # later lookups find the cached data set
+    return wqy_microhei.font_file()
+
+
+def _label_font(labels: Sequence[str], *, fetch: bool = False) -> Any:
+    """FontProperties for the labels: a CJK font when they need one and one is found.
+
+    ``fetch``: when no CJK font is on this machine, fetch the ``wqy-microhei`` data set.
+    """
     from matplotlib.font_manager import FontProperties
 
     if not any(has_cjk(label) for label in labels):
         return FontProperties()
     font = cjk_font()
+    if font is None and fetch:
+        font = fetch_cjk_font()
     if font is None:
         log.warning(
-            "no CJK font found: Chinese labels will be drawn as boxes; install the Debian "
-            "package fonts-wqy-microhei or set $%s to a .ttf/.ttc file",
+            "no CJK font found: Chinese labels will be drawn as boxes; run `dlc data fetch "
+            "%s`, install the Debian package fonts-wqy-microhei, or set $%s to a .ttf/.ttc "
+            "file",
+            CJK_FONT_DATASET,
             CJK_FONT_ENV,
         )
         return FontProperties()
@@ -158,12 +198,14 @@ def plot_words(
     arrows: bool = False,
     title: str | None = None,
     seed: int = 0,
+    fetch_font: bool = False,
 ) -> Path:
     """Scatter the words of each group (one colour each), labelled, and save a PNG.
 
     ``arrows`` draws an arrow from the i-th word of the first group to the i-th word of the
     second (男人→女人, 国王→王后, …): parallel arrows are note 001's analogy picture.
     Unknown words raise :class:`~dlclassics.embeddings.keyed.UnknownWordError`.
+    ``fetch_font``: Chinese labels and no CJK font on this machine → fetch ``wqy-microhei``.
     """
     named = dict(groups) if isinstance(groups, Mapping) else {"words": list(groups)}
     words = [w for members in named.values() for w in members]
@@ -172,7 +214,7 @@ def plot_words(
     rows = [kv.index(w) for w in words]  # raises for unknown words, with suggestions
     coords = project(kv.unit_vectors[rows], method, seed=seed)  # (n, 2)
     at = dict(zip(words, coords, strict=True))
-    font = _label_font(words + list(named))
+    font = _label_font(words + list(named), fetch=fetch_font)
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 6))

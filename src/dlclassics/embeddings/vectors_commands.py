@@ -237,7 +237,13 @@ def plot_command(config: PlotConfig) -> int:
     single = all(len(g) == 1 for g in groups.values())
     layout: Any = [w for g in groups.values() for w in g] if single else groups
     path = plot_words(
-        kv, layout, config.out, method=config.method, arrows=config.arrows, seed=config.seed
+        kv,
+        layout,
+        config.out,
+        method=config.method,
+        arrows=config.arrows,
+        seed=config.seed,
+        fetch_font=True,  # Chinese labels on a machine without a CJK font: fetch wqy-microhei
     )
     print(f"plot: {path}")
     return 0
