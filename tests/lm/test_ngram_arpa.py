@@ -101,6 +101,19 @@ def test_kenlm_and_we_agree_on_a_brown_model(tmp_path: Path) -> None:
     assert 10 ** (-theirs / (words + len(test))) == pytest.approx(ours.perplexity, rel=1e-6)
 
 
+def test_kneser_ney_arpa_of_brown300_is_byte_identical_to_the_stored_one(tmp_path: Path) -> None:
+    """Regression oracle: the file this code wrote before its counting was sped up."""
+    import gzip
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "lm"
+    with gzip.open(fixtures / "brown300.txt.gz", "rt", encoding="utf-8") as f:
+        sentences = [line.split() for line in f]
+    write_arpa(estimate(count_ngrams(sentences, 3, min_count=2), "kn"), tmp_path / "kn3.arpa")
+    with gzip.open(fixtures / "brown300.kn3.arpa.gz", "rt", encoding="utf-8") as f:
+        stored = f.read()
+    assert (tmp_path / "kn3.arpa").read_text(encoding="utf-8") == stored
+
+
 # --- malformed and truncated files ---------------------------------------------------------
 
 

@@ -1,8 +1,11 @@
-"""n-gram counting equals a naive tuple Counter, in any order, chunked or not."""
+"""n-gram counting equals a naive tuple Counter, in any order, chunked or not; the radix
+grouping equals ``np.unique``; suffix links kept from counting equal those found by search."""
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.lm.counts import count_ngrams
-from dlclassics.lm.trie import encode, encode_with_new_vocab
+from dlclassics.lm.trie import NGramIndex, encode, encode_with_new_vocab, group
 
 WORDS = ["a", "b", "c", "d", "e", "<unk>"]
 corpora = st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12)
@@ -49,6 +52,47 @@ def test_small_chunks_merge_to_the_same_counts(
     for n in range(1, order + 1):
         np.testing.assert_array_equal(whole.index.keys[n - 1], chunked.index.keys[n - 1])
         np.testing.assert_array_equal(whole.counts[n - 1], chunked.counts[n - 1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(corpus=corpora, order=st.integers(2, 4), chunk=st.integers(1, 9))
+def test_suffix_links_from_counting_equal_those_found_by_search(
+    corpus: list[list[str]], order: int, chunk: int
+) -> None:
+    counts = count_ngrams(corpus, order, chunk_tokens=chunk)
+    searched = NGramIndex(counts.index.vocab_size, counts.index.keys)  # no links: searches
+    for n in range(2, order + 1):
+        np.testing.assert_array_equal(counts.index.suffix(n), searched.suffix(n))
+
+
+def test_brown300_in_chunks_gives_the_same_counts_and_links() -> None:
+    """Large enough for the radix sort (the random corpora above use the small-input path)."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "lm" / "brown300.txt.gz"
+    with gzip.open(fixture, "rt", encoding="utf-8") as f:
+        sentences = [line.split() for line in f]
+    whole = count_ngrams(sentences, 4)
+    chunked = count_ngrams(sentences, 4, chunk_tokens=1500)
+    searched = NGramIndex(whole.index.vocab_size, whole.index.keys)
+    for n in range(1, 5):
+        np.testing.assert_array_equal(whole.index.keys[n - 1], chunked.index.keys[n - 1])
+        np.testing.assert_array_equal(whole.counts[n - 1], chunked.counts[n - 1])
+        if n > 1:
+            np.testing.assert_array_equal(whole.index.suffix(n), searched.suffix(n))
+            np.testing.assert_array_equal(chunked.index.suffix(n), searched.suffix(n))
+    assert whole.tokens == sum(len(s) + 1 for s in sentences)
+
+
+@pytest.mark.parametrize("bound", [1, 7, 2**16, 2**31 - 1, 2**34, 2**62])
+@pytest.mark.parametrize("size", [0, 100, 50_000])
+def test_group_equals_np_unique(bound: int, size: int) -> None:
+    keys = np.random.default_rng(size).integers(0, bound, size, dtype=np.int64)
+    keys[: size // 2] = keys[size // 2 : 2 * (size // 2)]  # repeats in every case
+    grams = group(keys, bound)
+    uniq, first, inverse, counts = np.unique(
+        keys, return_index=True, return_inverse=True, return_counts=True
+    )
+    for ours, theirs in zip(grams, (uniq, counts, inverse, first), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 @settings(max_examples=30, deadline=None)

@@ -9,13 +9,17 @@ those counts for n = 1 … N in one vectorised pass per order:
    on the way, with ``min_count`` / ``max_size`` — for the rare ones), and each block is
    framed (``<s> … </s>``) into an ``int32`` chunk;
 2. order by order, every n-gram inside a sentence becomes one ``int64`` key
-   ``prefix · V + w`` (:mod:`dlclassics.lm.trie`); each chunk's keys are counted by
-   sorting (a linear-time radix sort while keys fit in 32 bits) and the per-chunk tables
-   are merged.
+   ``prefix · V + w`` (:mod:`dlclassics.lm.trie`); each chunk's keys are counted by a
+   linear-time radix sort (:func:`~dlclassics.lm.trie.group`) and the per-chunk tables
+   are merged. The sort also yields, for free, the index of the n-gram ending at every
+   position — the prefixes of the next order — and each n-gram's suffix link w_2 … w_n
+   (the (n−1)-gram ending where it ends), which Kneser–Ney's continuation counts and
+   every smoother's lower-order lookups need.
 
 Memory: the text is never held whole — one block of words at a time — and counting keeps
 about 20 bytes per corpus token (ids, positions, the index of the n-gram ending at each
-position) plus 16 bytes per distinct n-gram; no Python object per token or n-gram (NLTK
+position; sorting one chunk's keys needs about 50 more while it runs) plus 24 bytes per
+distinct n-gram (key, count, suffix link); no Python object per token or n-gram (NLTK
 keeps a ``Counter`` entry of tuples for each).
 
 >>> counts = count_ngrams([["a", "b"], ["a"]], order=2)
@@ -33,14 +37,12 @@ import numpy as np
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.lm.trie import (
-    Chunk,
     NGramIndex,
     arpa_id,
     arpa_word,
     encode,
     encode_with_new_vocab,
     group,
-    sorted_counts,
 )
 
 __all__ = ["NGramCounts", "count_ngrams", "predictable"]
@@ -88,30 +90,34 @@ class NGramCounts:
 
 
 class _Merger:
-    """Sums (key, count) tables from chunks; merges when pending tables grow large."""
+    """Sums (key, count, link) tables from chunks; merges when pending tables grow large.
+
+    A link (the index of the n-gram's suffix) is a function of the key, so merging keeps
+    any one of a key's links.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit  # pending entries before a merge
-        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.pending = 0
 
-    def add(self, uniq: np.ndarray, counts: np.ndarray) -> None:
-        """Add one chunk's table (sorted distinct keys and their counts)."""
-        self.parts.append((uniq, counts.astype(np.int64)))
+    def add(self, uniq: np.ndarray, counts: np.ndarray, links: np.ndarray) -> None:
+        """Add one chunk's table (sorted distinct keys, their counts and suffix links)."""
+        self.parts.append((uniq, counts, links))
         self.pending += len(uniq)
         if self.pending > self.limit and len(self.parts) > 1:
             self.parts = [self.result()]
             self.pending = len(self.parts[0][0])
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         if len(self.parts) == 1:
             return self.parts[0]
-        keys = np.concatenate([k for k, _ in self.parts])
-        counts = np.concatenate([c for _, c in self.parts])
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
+        keys, counts, links = (np.concatenate(column) for column in zip(*self.parts, strict=True))
+        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        summed = np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
+        return uniq, summed, links[first]
 
 
 def count_ngrams(
@@ -146,32 +152,30 @@ def count_ngrams(
         unigrams += np.bincount(chunk.ids, minlength=V)
     keys: list[np.ndarray] = [np.arange(V, dtype=np.int64)]
     counts: list[np.ndarray] = [unigrams]
+    suffixes: list[np.ndarray] = []  # [n − 2]: index of w_2 … w_n per n-gram of order n
     # index (at order n − 1) of the (n−1)-gram ending at each position of each chunk
     ending: list[np.ndarray] = [c.ids.astype(np.int64) for c in chunks]
     for n in range(2, order + 1):
         merger = _Merger(limit=4 * chunk_tokens)
-        # per chunk: its distinct keys, and which one the n-gram at each position is
-        local: list[tuple[np.ndarray, np.ndarray]] = []
+        # per chunk: the positions p where an n-gram ends, its distinct n-grams, which is at p
+        local: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for chunk, before in zip(chunks, ending, strict=True):
-            keys_here = _keys(chunk, before, n, V)[1]
-            if n == order:  # the last order needs no index per position: a plain sort
-                merger.add(*sorted_counts(keys_here))
-                continue
-            uniq, inverse, chunk_counts = group(keys_here, len(keys[-1]) * V)
-            merger.add(uniq, chunk_counts)
-            local.append((uniq, inverse.astype(np.int32)))
-        table, table_counts = merger.result()
+            p = np.flatnonzero(chunk.pos >= n - 1)  # where an n-gram ends inside a sentence
+            grams = group(before[p - 1] * V + chunk.ids[p], len(keys[-1]) * V)
+            # the suffix w_2 … w_n of the n-gram ending at p is the (n−1)-gram ending at p
+            merger.add(grams.keys, grams.counts, before[p[grams.first]])
+            if n < order:  # the last order needs no index per position
+                which = grams.inverse if len(chunks) == 1 else grams.inverse.astype(np.int32)
+                local.append((p, grams.keys, which))
+        table, table_counts, links = merger.result()
         keys.append(table)
         counts.append(table_counts)
-        for i, (distinct, which) in enumerate(local):  # index of the n-gram ending at each p
+        suffixes.append(links)
+        for i, (p, distinct, which) in enumerate(local):  # index of the n-gram ending at p
             now = np.full(len(chunks[i].ids), -1, dtype=np.int64)
-            now[chunks[i].pos >= n - 1] = np.searchsorted(table, distinct)[which]
+            # one chunk: its distinct n-grams are the table
+            now[p] = which if len(chunks) == 1 else np.searchsorted(table, distinct)[which]
             ending[i] = now
     tokens = int(unigrams.sum() - unigrams[vocab.bos_id])
-    return NGramCounts(vocab, NGramIndex(V, tuple(keys)), tuple(counts), n_sentences, tokens)
-
-
-def _keys(chunk: Chunk, before: np.ndarray, n: int, V: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions p where an n-gram ends, and its key (index of w_{p−n+1…p−1}) · V + w_p."""
-    p = np.flatnonzero(chunk.pos >= n - 1)  # the n-gram fits inside the sentence
-    return p, before[p - 1] * V + chunk.ids[p]
+    index = NGramIndex(V, tuple(keys), tuple(suffixes))
+    return NGramCounts(vocab, index, tuple(counts), n_sentences, tokens)
