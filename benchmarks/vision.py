@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -71,6 +72,7 @@ def run(
         ),  # process CPU time: what the run cost, whatever the load
         "threads": torch.get_num_threads(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "command": "python " + " ".join(sys.argv),
     }
 
 
