@@ -5,10 +5,12 @@ Reproduces the README's CNN rows (issue 5 targets, Fashion-MNIST test split, CPU
 config of `dlc vision train` (``--max-steps`` overrides it), is evaluated on the 10,000-image
 test split with its best-validation checkpoint, and adds one row per (model, seed, steps) to
 ``benchmarks/results/vision.json``; rows of other models or runs already in the file are kept,
-so models can be run one at a time. (The from-scratch conv2d timings are a separate
-benchmark: ``benchmarks/vision_ops.py`` → ``results/vision_ops.json``.)
+so models can be run one at a time. ``--ops`` adds the ``{"op": "conv2d", "impl":
+"naive"|"im2col"|"torch", "seconds", "ratio_to_torch"}`` rows of the from-scratch convolution
+(the measurement of ``benchmarks/vision_ops.py``, also kept as its own file).
 
     python benchmarks/vision.py --models lenet --seeds 0
+    python benchmarks/vision.py --ops --models                 # conv2d timings only
     python benchmarks/vision.py --models resnet --threads 1     # long: see the row's seconds
 """
 
@@ -77,45 +79,81 @@ def run(
 
 
 def key(row: dict[str, Any]) -> tuple[Any, ...]:
+    if "op" in row:  # a conv2d timing row
+        return "op", row["impl"], row["shape"]
     recipe = row.get("recipe", "default"), row.get("augment", False)
     return row["model"], *recipe, row["dataset"], row["seed"], row["steps"]
 
 
+def conv_rows(repeats: int = 7) -> list[dict[str, Any]]:
+    """The conv2d op rows (naive, im2col, torch; forward+backward) of :mod:`vision_ops`."""
+    from threadpoolctl import threadpool_limits
+
+    from vision_ops import measure
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(1, user_api="blas"):
+        rows = measure(repeats, seed=0, threads=1)
+    torch.set_num_threads(threads)
+    command = "python " + " ".join(sys.argv)
+    return [
+        {**row, "command": command, "date": datetime.now(UTC).strftime("%Y-%m-%d")} for row in rows
+    ]
+
+
+def order(row: dict[str, Any]) -> tuple[Any, ...]:
+    if "op" in row:
+        return 1, row["shape"], row["impl"], 0, 0
+    return 0, row["model"], row.get("recipe", "default"), row["steps"], row["seed"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=["lenet"], choices=list(MODELS))
+    parser.add_argument("--models", nargs="*", default=["lenet"], choices=list(MODELS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--max-steps", type=int, default=None, help="override (default: config)")
     parser.add_argument("--preset", default=None, choices=list(PRESETS), help="a train preset")
     parser.add_argument("--augment", action="store_true", help="random crops and flips")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
+    parser.add_argument("--ops", action="store_true", help="also time conv2d (naive/im2col/torch)")
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     path = RESULTS / "vision.json"
     old = json.loads(path.read_text())["rows"] if path.is_file() else []
     rows = {key(row): row for row in old}
+    new = conv_rows() if args.ops else []
+    for row in new:
+        rows[key(row)] = row
+        print(json.dumps(row))
+    save(rows)
     for model in args.models:
         for seed in args.seeds:
             row = run(model, seed, args.max_steps, args.preset, args.augment)
             rows[key(row)] = row
             print(json.dumps(row))
-            write_results(
-                "vision",
-                "cnn_fashion_mnist",
-                sorted(rows.values(), key=lambda r: (r["model"], r["steps"], r["seed"])),
-                notes=(
-                    "dlc vision train with the config named by `recipe`: `default` = AdamW lr "
-                    "2e-3, weight decay 0.01, cosine, batch 128; `resnet` = the `--preset "
-                    "resnet` recipe (SGD Nesterov lr 0.1, weight decay 5e-4, cosine, label "
-                    "smoothing 0.1); `augment` = random crops (pad 2) and flips. `steps` steps, "
-                    "best validation checkpoint, Fashion-MNIST test split (10,000 images). "
-                    "train_seconds is wall time (with per-epoch validation and checkpoints) on a "
-                    "machine shared with other jobs (train_cpu_seconds: the process's CPU time); "
-                    "`threads` is torch's intra-op thread count. "
-                    "Conv2d op timings: results/vision_ops.json."
-                ),
-            )
+            save(rows)
+
+
+def save(rows: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+    write_results(
+        "vision",
+        "cnn_fashion_mnist",
+        sorted(rows.values(), key=order),
+        notes=(
+            "Model rows: dlc vision train with the config named by `recipe`: `default` = AdamW "
+            "lr 2e-3, weight decay 0.01, cosine, batch 128; `resnet` = the `--preset resnet` "
+            "recipe (SGD Nesterov lr 0.1, weight decay 5e-4, cosine, label smoothing 0.1); "
+            "`augment` = random crops (pad 2) and flips. `steps` steps, best validation "
+            "checkpoint, Fashion-MNIST test split (10,000 images). train_seconds is wall time "
+            "(with per-epoch validation and checkpoints) on a machine shared with other jobs "
+            "(train_cpu_seconds: the process's CPU time); `threads` is torch's intra-op thread "
+            "count. Op rows (`--ops`): conv2d forward+backward in float64, best of 7, one "
+            "thread, our NumPy naive loops and im2col vs torch F.conv2d on the stated shape "
+            "(same code as benchmarks/vision_ops.py). Each row carries the command that made it."
+        ),
+    )
 
 
 if __name__ == "__main__":
