@@ -1,11 +1,24 @@
 """What each idea of notes 002/003/001 buys in translation: attention, beam search, Transformer.
 
+Result (``benchmarks/results/seq2seq.json``; one seed; two CPU budgets a model, 150 s and
+300 s): every model is far from converged and the issue's goals are **not** met. Test BLEU
+(1,000 pairs) at 300 s, greedy / beam 5 with α = 0.6: gru 5.42 / 6.02, gru-bahdanau
+7.30 / 7.93, lstm-luong 2.80 / 3.16, transformer 7.24 / 7.58 (at 150 s all are 1–3).
+Attention gains +1.9 BLEU over the fixed context (goal: +3); beam 5 with α = 0.6 beats greedy
+for all four at 300 s (α = 1.0 is best at most k); the Transformer ties Bahdanau (−0.06
+greedy) — doubling the budget doubled every score, so the ranking is still moving. The
+attention-free GRU is the cheapest per step: 1,538 steps against 1,032 (Bahdanau), 715
+(Luong, input feeding: one decoder call per token) and 644 (Transformer). On a task small
+enough to learn in seconds — reversing 3–7 symbols, 300 steps — attention is decisive:
+0.79–0.935 exact match over 8 seeds vs about 0.5 for the fixed context
+(``tests/seq2seq/test_seq2seq_train.py``).
+
 Bible en→es (``--pair en-es``; :mod:`dlclassics.seq2seq.data`: pairs of ≤ 20 tokens both
 sides, fixed seeded split 6,669 train / 500 val / 1,000 test). Four models, each trained
 with the same CPU budget — ``--cpu-budget`` seconds of *process CPU time* on one torch thread
-(``torch.set_num_threads(1)``), default 150 s (the brief allowed up to 10 minutes; the
-shared machine ran at load 12–16 on 2 cores, so each process got about 5 % of a core and
-150 s of CPU took most of an hour of wall time) — then decoded on the test set. Adam at
+(``torch.set_num_threads(1)``), default 150 s, also run at 300 s (the brief allowed up to
+10 minutes; the shared machine ran at load 7–16 on 2 cores, so 150 s of CPU took ~28
+minutes of wall time) — then decoded on the test set. Adam at
 lr 2·10⁻³ (cosine, 100 warm-up steps, clip 1.0) for all four: the budget allows only a few
 epochs, so the larger rate of the usual 1–3·10⁻³ range; not tuned further.
 
@@ -37,8 +50,9 @@ mostly Old Testament) — ``sentences`` in each row says which.
 
 The committed results: the four models trained by four parallel ``--phase train``
 processes, decoded by four parallel ``--phase eval`` processes, then ``--phase report``.
-(``--also ROOT…`` adds the rows of runs with another ``--cpu-budget`` to the report; a
-300-second round was started and abandoned for lack of time on the shared machine.)
+The 300 s round: ``--cpu-budget 300 --root runs/bench-seq2seq-b300`` for training and
+``--sweep-limit 300`` for decoding (its k × α sweep is on the first 300 test pairs), and
+``--phase report --also runs/bench-seq2seq-b300`` to write both rounds.
 """
 
 from __future__ import annotations
@@ -188,7 +202,9 @@ def evaluate(p: Plan, sweep_limit: int | None) -> list[dict[str, Any]]:
 
 
 def goals(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The issue's three goals, on greedy decoding and on beam 5 with α = 0.6."""
+    """The issue's three goals, on greedy decoding and on beam 5 with α = 0.6 (full test set)."""
+    whole = max(r["sentences"] for r in rows)
+    rows = [r for r in rows if r["sentences"] == whole]  # not the --sweep-limit subset rows
 
     def bleu(model: str, **match: Any) -> float:
         values = [

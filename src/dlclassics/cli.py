@@ -34,8 +34,14 @@ GROUPS: dict[str, str] = {
     "data": "dlclassics.data.commands",
     "mlp": "dlclassics.mlp.commands",
     "ngram": "dlclassics.lm.ngram_commands",
+    "lm": "dlclassics.lm.lm_commands",
     "vision": "dlclassics.vision.commands",
     "classic": "dlclassics.classic.commands",
+    "vectors": "dlclassics.embeddings.vectors_commands",
+    "word2vec": "dlclassics.embeddings.word2vec_commands",
+    "glove": "dlclassics.embeddings.glove_commands",
+    "seq2seq": "dlclassics.seq2seq.commands",
+    "translate": "dlclassics.seq2seq.translate",
     "tour": "dlclassics.tour",
 }
 

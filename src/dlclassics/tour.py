@@ -39,6 +39,9 @@ STEPS: dict[str, str] = {
     "mlp": "dlclassics.mlp.tour:tour_step",
     "classic": "dlclassics.classic.tour:tour_step",
     "vision": "dlclassics.vision.tour:tour_step",
+    "seq2seq": "dlclassics.seq2seq.tour:tour_step",
+    "embeddings": "dlclassics.embeddings.tour:tour_step",
+    "lm": "dlclassics.lm.tour:tour_step",
 }
 
 

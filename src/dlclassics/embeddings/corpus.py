@@ -18,7 +18,8 @@
    =================  ====================================================================
 
 English corpora are tokenised by :class:`~dlclassics.data.tokenize.EnglishWords`; tokens
-without a letter or digit (punctuation) are dropped in every corpus, as in the usual
+without a letter or digit (punctuation) are dropped in every registered corpus and from
+jieba's output (a FILE's own whitespace tokens are kept as given), as in the usual
 word2vec pre-processing, and prose is cut into sentences after ``.``, ``!`` and ``?``
 (word counts above are after this). ``--lowercase``
 folds case (recommended for English: the analogy and similarity sets are matched case
@@ -201,9 +202,10 @@ class Corpus:
             return
         jieba = JiebaWords() if self.segment == "jieba" else None
         for line in _file_lines(Path(self.spec), self.encoding):
-            tokens = jieba(line) if jieba is not None else line.split()
-            if self.lowercase:
-                tokens = [t.lower() for t in tokens]
+            if jieba is not None:  # jieba also emits punctuation marks: drop them, as above
+                tokens = _words_only(jieba(line), self.lowercase)
+            else:  # the file's own tokens, as given
+                tokens = [t.lower() for t in line.split()] if self.lowercase else line.split()
             if tokens:
                 yield tokens
 

@@ -1,0 +1,108 @@
+"""Corpus BLEU and chrF with sacreBLEU, and how our token lists become text for them.
+
+BLEU (Papineni et al. 2002), over the whole test set:
+
+    BLEU = BP · exp(Σ_{n=1..4} ¼ log p_n),   BP = min(1, exp(1 − r / c)),
+
+p_n the clipped n-gram precision, c and r the hypothesis and reference lengths in tokens.
+chrF (Popović 2015) is the character n-gram F-score (n ≤ 6, β = 2): it gives credit for a
+right stem with a wrong ending, which matters for Spanish morphology. Both come from
+sacreBLEU (Post 2018) with its *signature* (``nrefs:1|case:lc|eff:no|tok:13a|…``), the
+string that says exactly how a number was computed, so numbers can be compared across
+papers and runs. Scores are in [0, 100].
+
+**Detokenization policy.** sacreBLEU scores *detokenized* text with its own tokenizer
+(13a, the WMT standard), so a score does not depend on how we tokenized. Our models emit
+word tokens (:class:`dlclassics.data.tokenize.EnglishWords`: words, numbers and every
+punctuation mark alone); :func:`detokenize` joins them with spaces and then re-attaches
+punctuation by its side, the way the Bible texts print it:
+
+* no space before ``. , ; : ! ? ) ] } ” ’ » % …`` (closing marks);
+* no space after ``( [ { “ ‘ « ¿ ¡`` (opening marks);
+* no space on either side of ``- – — /`` (``well-known``, ``said—and``);
+* a straight double quote ``"`` opens and closes alternately.
+
+The *references* are the raw target sentences of the split, untouched. When the model's
+tokenizer folds case (it cannot produce capitals), BLEU and chrF are computed
+case-insensitively (``lowercase=True``: ``case:lc`` in the signature), otherwise cased;
+the choice is in the signature either way. The rules touch only spacing, which chrF
+ignores (``space:no``) and 13a mostly re-splits; they matter for hyphens and dashes, which
+13a keeps inside a token.
+
+>>> detokenize(["¿", "quién", "es", "él", "?", "—", "dijo", "."])
+'¿quién es él?—dijo.'
+>>> scores = corpus_scores(["the cat sat ."], ["The cat sat."], lowercase=True)
+>>> round(scores.bleu, 6), scores.bleu_signature.split("|")[1]
+(100.0, 'case:lc')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dlclassics.errors import DataError
+
+__all__ = ["Scores", "corpus_scores", "detokenize"]
+
+CLOSING = frozenset(".,;:!?)]}”’»%…")  # attach to the token on their left
+OPENING = frozenset("([{“‘«¿¡")  # attach to the token on their right
+JOINING = frozenset("-–—/")  # attach on both sides
+
+
+def detokenize(tokens: Sequence[str]) -> str:
+    """Word tokens → text, re-attaching punctuation (the policy in the module docstring)."""
+    text: list[str] = []
+    glue_next = True  # no space before the first token
+    quote_open = False
+    for token in tokens:
+        if token == '"':
+            closing = quote_open
+            quote_open = not quote_open
+        else:
+            closing = token in CLOSING or token in JOINING
+        if text and not glue_next and not closing:
+            text.append(" ")
+        text.append(token)
+        glue_next = token in OPENING or token in JOINING or (token == '"' and quote_open)
+    return "".join(text)
+
+
+@dataclass(frozen=True)
+class Scores:
+    bleu: float  # corpus BLEU, 0–100
+    chrf: float  # corpus chrF (β = 2), 0–100
+    bleu_signature: str  # sacreBLEU's description of how BLEU was computed
+    chrf_signature: str
+    bleu_detail: str  # n-gram precisions, brevity penalty, lengths
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def corpus_scores(
+    hypotheses: Sequence[str], references: Sequence[str], *, lowercase: bool
+) -> Scores:
+    """sacreBLEU corpus BLEU and chrF of detokenized hypotheses against one reference each."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    if len(hypotheses) != len(references):
+        raise DataError(
+            f"{len(hypotheses)} hypotheses but {len(references)} references; "
+            "score one translation per reference sentence"
+        )
+    if not hypotheses:
+        raise DataError("no sentences to score; the split (or --limit) is empty")
+    bleu = BLEU(lowercase=lowercase)
+    chrf = CHRF(lowercase=lowercase)
+    refs = [list(references)]
+    bleu_score = bleu.corpus_score(list(hypotheses), refs)
+    chrf_score = chrf.corpus_score(list(hypotheses), refs)
+    return Scores(
+        bleu=float(bleu_score.score),
+        chrf=float(chrf_score.score),
+        bleu_signature=str(bleu.get_signature()),
+        chrf_signature=str(chrf.get_signature()),
+        bleu_detail=str(bleu_score),
+    )

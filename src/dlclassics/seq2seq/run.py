@@ -1,0 +1,249 @@
+"""Training runs and run directories of the translation models.
+
+``dlc seq2seq train`` (see :mod:`dlclassics.seq2seq.commands`) writes a run directory::
+
+    runs/seq2seq/
+      config.json            the run config (pair, model, net sizes, trainer) — "command":
+                             "seq2seq train"; the trainer's own fields under "trainer"
+      src_vocab.json         source vocabulary (dlclassics.vocab/1), built from train
+      tgt_vocab.json         target vocabulary
+      best.safetensors …     weights (lowest val_loss) + JSON sidecars, resumable checkpoint
+      metrics.jsonl, curves.png
+
+and :func:`load_model` turns it back into ``(model, src_vocab, tgt_vocab, config)`` for
+decoding (:mod:`dlclassics.seq2seq.evaluate`, ``dlc translate``).
+
+One trainer step is one length bucket of ``--bucket-size`` sentence pairs (the trainer's own
+``--batch-size`` stays 1: it counts buckets; see :class:`~.data.LengthBuckets`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import torch
+from torch import nn
+
+from dlclassics.config import from_dict, replace, to_dict
+from dlclassics.data.vocab import Vocab
+from dlclassics.errors import CheckpointError, ConfigError
+from dlclassics.report.plots import plot_curves
+from dlclassics.seq2seq.data import (
+    DataConfig,
+    LengthBuckets,
+    PairName,
+    build_vocabs,
+    load_examples,
+    merge_batches,
+)
+from dlclassics.seq2seq.models import ModelName, NetConfig, build_model
+from dlclassics.seq2seq.task import Seq2SeqTask
+from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
+from dlclassics.train.checkpoint import RunFiles
+
+log = logging.getLogger(__name__)
+
+COMMAND = "seq2seq train"  # the run config's "command": marks a translation run directory
+SRC_VOCAB, TGT_VOCAB = "src_vocab.json", "tgt_vocab.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Seq2SeqTrainConfig:
+    pair: PairName = "en-es"  # Bible en-es / es-en (main benchmark) or Tatoeba en-fr (fast)
+    model: ModelName = "gru-bahdanau"  # see dlclassics.seq2seq.models
+    run_dir: Path = Path("runs/seq2seq")  # weights, config.json, vocabularies, metrics
+    resume: Path | None = None  # continue the run saved in this directory
+    max_len: int = 20  # drop training pairs with more tokens on either side
+    min_count: int = 2  # words seen fewer times in train become <unk>
+    bucket_size: int = 64  # sentence pairs per length bucket (= per step at --batch-size 1)
+    # label smoothing ε; None = 0.1 for the transformer (Vaswani et al.), 0 for RNNs
+    label_smoothing: float | None = None
+    teacher_forcing: float = 1.0  # probability of feeding the gold token at step 0
+    teacher_forcing_end: float = 1.0  # ... at the last step (linear); < 1 = scheduled sampling
+    net: NetConfig = field(default_factory=NetConfig)
+    trainer: TrainerConfig = field(
+        default_factory=lambda: TrainerConfig(
+            max_steps=2000,  # ≈ 19 epochs of the 105 Bible buckets of 64 pairs
+            batch_size=1,  # one length bucket per step (see the module docstring)
+            optimizer="adam",
+            lr=1e-3,
+            schedule="cosine",
+            warmup_steps=100,  # the Transformer needs a short warm-up; harmless for RNNs
+            grad_clip=1.0,  # RNN gradients explode now and then (Pascanu et al. 2013)
+            eval_every=200,
+            checkpoint_every=200,
+            metric="val_loss",
+            metric_mode="min",
+        )
+    )
+
+    def data(self) -> DataConfig:
+        return DataConfig(
+            pair=self.pair,
+            max_len=self.max_len,
+            min_count=self.min_count,
+            batch_size=self.bucket_size,
+        )
+
+    def smoothing(self) -> float:
+        if self.label_smoothing is not None:
+            return self.label_smoothing
+        return 0.1 if self.model == "transformer" else 0.0
+
+
+PRESETS: dict[str, Seq2SeqTrainConfig] = {
+    # Tatoeba en-fr, small attention GRU: the tour's run (≈ 15 CPU-seconds on one thread)
+    "quick": Seq2SeqTrainConfig(
+        pair="en-fr",
+        model="gru-bahdanau",
+        run_dir=Path("runs/seq2seq-quick"),
+        max_len=12,
+        net=NetConfig(emb=96, hidden=128, attn_dim=96, dropout=0.1),
+        trainer=replace(
+            Seq2SeqTrainConfig().trainer,
+            max_steps=350,
+            warmup_steps=20,
+            lr=3e-3,
+            eval_every=70,
+            checkpoint_every=350,
+        ),
+    ),
+}
+
+
+def build_task(config: Seq2SeqTrainConfig, src_vocab: Vocab, tgt_vocab: Vocab) -> Seq2SeqTask:
+    """The model of ``config`` inside its training task; weights follow the run's seed."""
+    torch.manual_seed(config.trainer.seed)
+    model = build_model(config.model, config.net, len(src_vocab), len(tgt_vocab))
+    return Seq2SeqTask(
+        model,
+        label_smoothing=config.smoothing(),
+        teacher_forcing=config.teacher_forcing,
+        teacher_forcing_end=config.teacher_forcing_end,
+        schedule_steps=config.trainer.max_steps,
+    )
+
+
+def saved_config(run_dir: Path) -> Seq2SeqTrainConfig:
+    """The config a translation run directory was trained with; CheckpointError otherwise."""
+    data = read_run_config(run_dir)
+    hint = f"pass a directory written by `dlc {COMMAND} --run-dir`"
+    if data.get("command") != COMMAND:
+        raise CheckpointError(
+            f"{run_dir} holds a {data.get('command') or 'non-dlclassics'} run, not a "
+            f"translation model; {hint}"
+        )
+    try:
+        return from_dict(Seq2SeqTrainConfig, data["run"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"{run_dir / 'config.json'} is damaged ({error}); {hint}") from None
+
+
+def resume_config(run_dir: Path) -> Seq2SeqTrainConfig:
+    saved = saved_config(run_dir)
+    trainer = replace(saved.trainer, stop_after=None)
+    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
+
+
+def load_vocabs(run_dir: Path) -> tuple[Vocab, Vocab]:
+    return Vocab.load(run_dir / SRC_VOCAB), Vocab.load(run_dir / TGT_VOCAB)
+
+
+def load_model(
+    run_dir: str | Path, which: Literal["best", "last"] = "best"
+) -> tuple[nn.Module, Vocab, Vocab, Seq2SeqTrainConfig]:
+    """A trained translator in eval mode, its vocabularies and its run config.
+
+    >>> model, src_vocab, tgt_vocab, config = load_model("runs/seq2seq")  # doctest: +SKIP
+    """
+    run_dir = Path(run_dir)
+    config = saved_config(run_dir)
+    src_vocab, tgt_vocab = load_vocabs(run_dir)
+    task = build_task(config, src_vocab, tgt_vocab)
+    load_weights(task, run_dir, which=which)
+    return task.model.eval(), src_vocab, tgt_vocab, config
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    run_dir: Path
+    best_val_loss: float | None
+    best_step: int | None
+    steps: int
+    wall_seconds: float  # time.perf_counter around Trainer.fit
+    cpu_seconds: float  # time.process_time around Trainer.fit (all threads of the process)
+
+
+def fit(config: Seq2SeqTrainConfig) -> TrainResult:
+    """Train (or resume) a run; returns where it is and what it cost."""
+    run_dir = config.resume or config.run_dir
+    resume = config.resume is not None
+    if not resume and RunFiles(run_dir).exists():
+        raise CheckpointError(
+            f"{run_dir} already holds a run; continue it with --resume {run_dir}, "
+            "or pick a new run directory (or delete this one)"
+        )
+    if config.trainer.batch_size != 1:
+        log.info("each step merges %d length buckets", config.trainer.batch_size)
+    data = config.data()
+    train_examples = load_examples(data, "train")
+    if resume:
+        src_vocab, tgt_vocab = load_vocabs(run_dir)
+    else:
+        src_vocab, tgt_vocab = build_vocabs(train_examples, data.min_count)
+    train_data = LengthBuckets(
+        train_examples, src_vocab, tgt_vocab, batch_size=data.batch_size, seed=config.trainer.seed
+    )
+    val_data = LengthBuckets(load_examples(data, "val"), src_vocab, tgt_vocab, batch_size=256)
+    task = build_task(config, src_vocab, tgt_vocab)
+    if len(train_data) < config.trainer.batch_size:
+        raise ConfigError(
+            f"{len(train_data)} training buckets < --batch-size "
+            f"{config.trainer.batch_size}; lower it"
+        )
+    log.info(
+        "%s %s: %d train pairs in %d buckets, vocab %d → %d, %d parameters",
+        config.pair,
+        config.model,
+        len(train_examples),
+        len(train_data),
+        len(src_vocab),
+        len(tgt_vocab),
+        sum(p.numel() for p in task.parameters()),
+    )
+    trainer = Trainer(
+        task,
+        config.trainer,
+        run_dir,
+        train_data=train_data,
+        val_data=val_data,
+        collate_fn=merge_batches,
+        run_config={"command": COMMAND, "run": to_dict(config)},
+    )
+    if trainer.is_main and not resume:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        src_vocab.save(run_dir / SRC_VOCAB)
+        tgt_vocab.save(run_dir / TGT_VOCAB)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = trainer.fit(resume=resume)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    distributed.shutdown()
+    if trainer.is_main:
+        plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
+    return TrainResult(run_dir, result.best_metric, result.best_step, result.final_step, wall, cpu)
+
+
+def train(config: Seq2SeqTrainConfig) -> int:
+    log.info("config: %s", json.dumps(to_dict(config), default=str))
+    r = fit(config)
+    best = "n/a" if r.best_val_loss is None else f"{r.best_val_loss:.4f}"
+    print(
+        f"best val_loss {best} at step {r.best_step} ({r.steps} steps, {r.wall_seconds:.0f} s); "
+        f"weights in {r.run_dir}; next: dlc seq2seq eval --run-dir {r.run_dir}"
+    )
+    return 0
