@@ -8,6 +8,10 @@ Spearman within 0.02.
     python benchmarks/word2vec_vs_gensim.py --corpus sotu --epochs 5 --repeats 1
     python benchmarks/word2vec_vs_gensim.py --glove-only       # (re)do only the GloVe row
     python benchmarks/word2vec_vs_gensim.py --glove-only --glove-x-max 10   # add a row
+    python benchmarks/word2vec_vs_gensim.py --configs sg-hs    # redo only the sg-hs rows
+
+``--configs`` with a subset of the four configs re-measures only those: their rows are
+replaced in the file (each with the ``command`` that measured it), every other row is kept.
 
 Setup. The corpus (``en-mix`` by default: State of the Union + Brown + Bible (English) +
 Moby-Dick, lowercased, punctuation dropped — see :mod:`dlclassics.embeddings.corpus`) is read
@@ -39,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from typing import Any
 
@@ -180,6 +185,27 @@ def main() -> None:
         return
 
     configs = args.configs.split(",")
+    unknown = sorted(set(configs) - set(CONFIGS))
+    if unknown:
+        parser.error(f"unknown --configs {unknown}; choose from {', '.join(CONFIGS)}")
+    partial = set(configs) != set(CONFIGS)
+    previous = json.loads(path.read_text()) if partial else None
+    if previous is not None:  # a subset: keep the other rows and the settings of their runs
+        kept = {k: previous[k] for k in ("repeats_done", "word2vec_command") if k in previous}
+        kept.setdefault("word2vec_command", previous["command"])
+        extra = {**kept, **extra}
+        extra.pop("repeats_done", None)
+    command = "python " + " ".join(["benchmarks/word2vec_vs_gensim.py", *sys.argv[1:]])
+
+    def merged(new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if previous is None:
+            return new
+        for row in new:
+            row["command"] = command
+        fresh = {(r["impl"], r["config"]): r for r in new}
+        old = [fresh.pop((r["impl"], r["config"]), r) for r in previous["rows"]]
+        return old + list(fresh.values())
+
     # warm-up: load our compiled kernels (numba's on-disk cache) and gensim's code once,
     # so the first timed run does not pay for it
     for config in configs:
@@ -215,7 +241,7 @@ def main() -> None:
                         words_per_cpu_sec=round(result["words"] / result["cpu_seconds"], 1),
                         effective_words=result["words"],
                     )
-                rows = list(best.values())
+                rows = merged(list(best.values()))
                 write_results(NAME, "word2vec and GloVe vs gensim 4.4", rows,
                               repeats_done=repeat + 1, **extra)  # fmt: skip
     for config in configs:
@@ -225,8 +251,8 @@ def main() -> None:
               f"{ours['analogy_acc']:.4f} vs {theirs['analogy_acc']:.4f}; ws353 "
               f"{ours['ws353']:.3f} vs {theirs['ws353']:.3f}; simlex {ours['simlex']:.3f} vs "
               f"{theirs['simlex']:.3f}")  # fmt: skip
-    rows = list(best.values())
-    if not args.no_glove:
+    rows = merged(list(best.values()))
+    if not args.no_glove and not partial:
         rows += glove_rows(sentences, args.glove_epochs, args.workers, args.glove_x_max)
     write_results(NAME, "word2vec and GloVe vs gensim 4.4", rows,
                   repeats_done=args.repeats, **extra)  # fmt: skip
