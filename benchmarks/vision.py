@@ -82,7 +82,7 @@ def key(row: dict[str, Any]) -> tuple[Any, ...]:
     if "op" in row:  # a conv2d timing row
         return "op", row["impl"], row["shape"]
     recipe = row.get("recipe", "default"), row.get("augment", False)
-    return row["model"], *recipe, row["dataset"], row["seed"], row["steps"]
+    return row["model"], *recipe, row["dataset"], row["seed"], row["steps"], row.get("threads")
 
 
 def conv_rows(repeats: int = 7) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@ option B). Otherwise the shortcut is the identity, with no parameters.
 
 Measured (``benchmarks/vision.py``, seed 0, Fashion-MNIST test): ``dlc vision train --preset
 resnet`` (SGD + Nesterov, lr 0.1, weight decay 5e-4, label smoothing 0.1, 11 epochs) reaches
-0.9369 in 1,886 CPU-seconds on one thread; the default AdamW recipe cut to 7 epochs, 0.9247.
+0.9343 in 973 s with 2 threads on an otherwise idle 2-core CPU (0.9369 in 1,886 CPU-seconds
+on one thread); the default AdamW recipe cut to 7 epochs, 0.9247.
 """
 
 from __future__ import annotations
