@@ -65,6 +65,16 @@ def test_progress_bar_shows_step_loss_and_throughput_on_a_terminal() -> None:
     assert "10/10" in text and "loss 0.5" in text and "ex/s" in text
 
 
+def test_progress_bar_names_its_unit() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    bar = ProgressBar(total=4, start=0, batch_size=1, enabled=True, console=console, unit="words")
+    with bar:
+        for step in range(1, 5):
+            bar.update(step, 1.0)
+    assert "words/s" in out.getvalue() and "ex/s" not in out.getvalue()
+
+
 def test_progress_bar_is_silent_when_not_a_terminal() -> None:
     out = io.StringIO()
     console = Console(file=out, force_terminal=False)

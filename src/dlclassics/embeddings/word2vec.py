@@ -395,7 +395,9 @@ class Word2Vec:
             cache = _IdCache(Path(tmp)) if epochs > 1 else None
             done = 0  # words dispatched so far (drives the learning rate)
             total = expected * epochs
-            with ProgressBar(total=total, start=0, batch_size=1, enabled=cfg.progress) as bar:
+            with ProgressBar(
+                total=total, start=0, batch_size=1, enabled=cfg.progress, unit="words"
+            ) as bar:
                 for epoch in range(1, epochs + 1):
                     if epoch == 1:
                         chunks = chunk_sentences(map(self.vocab.encode, sentences), cfg.chunk_words)

@@ -1,4 +1,4 @@
-"""The live progress bar: step, loss, examples per second and time left (via rich).
+"""The live progress bar: step, loss, examples (or words…) per second and time left (via rich).
 
 It draws only when asked (``TrainerConfig.progress``), on rank 0, and when the console is a
 terminal; otherwise every call is a no-op, so logs and CI output stay clean. Log records
@@ -26,15 +26,17 @@ from rich.text import Text
 
 
 class _ExamplesPerSecond(ProgressColumn):
-    """rich's step rate (a moving estimate) times the global batch size."""
+    """rich's step rate (a moving estimate) times the global batch size, in ``unit``/s."""
 
-    def __init__(self, batch_size: int) -> None:
+    def __init__(self, batch_size: int, unit: str = "ex") -> None:
         super().__init__()
         self.batch_size = batch_size
+        self.unit = unit
 
     def render(self, task: Task) -> Text:
         speed = task.speed
-        return Text("–  ex/s" if speed is None else f"{speed * self.batch_size:,.0f} ex/s")
+        rate = "–  " if speed is None else f"{speed * self.batch_size:,.0f} "
+        return Text(f"{rate}{self.unit}/s")
 
 
 class ProgressBar:
@@ -48,7 +50,9 @@ class ProgressBar:
         batch_size: int,
         enabled: bool,
         console: Console | None = None,
+        unit: str = "ex",
     ) -> None:
+        """``unit`` names what one step × ``batch_size`` counts: examples, words, …"""
         console = console or rich.get_console()
         self._progress: Progress | None = None
         self._task = TaskID(0)
@@ -58,7 +62,7 @@ class ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("loss {task.fields[loss]}"),
-                _ExamplesPerSecond(batch_size),
+                _ExamplesPerSecond(batch_size, unit),
                 TimeElapsedColumn(),
                 TextColumn("eta"),
                 TimeRemainingColumn(),
