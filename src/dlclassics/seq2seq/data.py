@@ -42,6 +42,8 @@ raw reference text with ``lowercase=True`` (``Example.tgt_text``). The
 vocabulary of each side is built from the **train split only** by
 :class:`~dlclassics.data.vocab.Vocab` with ``min_count`` (default 2: a word seen once is
 ``<unk>``, which teaches the model to handle unknown words at test time).
+With ``--subwords N`` (:mod:`dlclassics.seq2seq.subword`) each side's words are further cut
+into BPE pieces learned on the train split, and the vocabularies hold the pieces.
 
 Batching
 ========

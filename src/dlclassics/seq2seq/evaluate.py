@@ -102,7 +102,7 @@ def evaluate_run(
     run = saved_config(run_dir)  # CheckpointError for a missing or foreign run directory
     translator = Translator.load(run_dir, which=which, device=device)
     pairs = load_examples(run.data(), split)[:limit]
-    sources = [translator.src_vocab.encode(e.src) for e in pairs]
+    sources = [translator.source_ids(e.src) for e in pairs]
 
     start = time.perf_counter()
     found = translator.search(sources, search, method=method, batch_size=batch_size)
@@ -176,7 +176,7 @@ def beam_speed(
     run = saved_config(Path(run_dir))
     translator = Translator.load(Path(run_dir), which=which, device=device)
     pairs = load_examples(run.data(), split)[:limit]
-    sources = [translator.src_vocab.encode(e.src) for e in pairs]
+    sources = [translator.source_ids(e.src) for e in pairs]
     batches = [(src, lengths) for _, src, lengths in translator.batches(sources, batch_size)]
     return time_search(translator.model, batches, SearchConfig(beam=beam, alpha=alpha))
 
@@ -195,7 +195,7 @@ def _heatmaps(
 ) -> list[Path]:
     from dlclassics.config import replace
 
-    sources = [translator.src_vocab.encode(pairs[i].src) for i in chosen]
+    sources = [translator.source_ids(pairs[i].src) for i in chosen]
     found = translator.search(sources, replace(search, attention=True))
     paths = []
     for number, (i, nbest) in enumerate(zip(chosen, found, strict=True), 1):
@@ -203,11 +203,10 @@ def _heatmaps(
         if best.attention is None:
             log.info("this model has no attention: no heatmaps")
             return []
-        source = [w if w in translator.src_vocab else f"{w}*" for w in pairs[i].src]
+        tokens = translator.segment(pairs[i].src)
+        source = [w if w in translator.src_vocab else f"{w}*" for w in tokens]
         target = [*translator.tgt_vocab.decode(best.tokens), "</s>"]
-        title = pairs[i].src_text + (
-            "\n(* = unknown to the model)" if source != pairs[i].src else ""
-        )
+        title = pairs[i].src_text + ("\n(* = unknown to the model)" if source != tokens else "")
         paths.append(
             plot_attention(
                 best.attention, source, target, run_dir / f"attention-{number}.png", title=title

@@ -7,11 +7,13 @@
                              "seq2seq train"; the trainer's own fields under "trainer"
       src_vocab.json         source vocabulary (dlclassics.vocab/1), built from train
       tgt_vocab.json         target vocabulary
+      src.bpe.model …        with --subwords N: the SentencePiece BPE models (src, tgt)
       best.safetensors …     weights (lowest val_loss) + JSON sidecars, resumable checkpoint
       metrics.jsonl, curves.png
 
 and :func:`load_model` turns it back into ``(model, src_vocab, tgt_vocab, config)`` for
-decoding (:mod:`dlclassics.seq2seq.evaluate`, ``dlc translate``).
+decoding (:mod:`dlclassics.seq2seq.evaluate`, ``dlc translate``); :func:`load_subwords`
+gives a subword run's BPE models.
 
 One trainer step is one length bucket of ``--bucket-size`` sentence pairs (the trainer's own
 ``--batch-size`` stays 1: it counts buckets; see :class:`~.data.LengthBuckets`).
@@ -35,6 +37,7 @@ from dlclassics.errors import CheckpointError, ConfigError
 from dlclassics.report.plots import plot_curves
 from dlclassics.seq2seq.data import (
     DataConfig,
+    Example,
     LengthBuckets,
     PairName,
     build_vocabs,
@@ -42,6 +45,7 @@ from dlclassics.seq2seq.data import (
     merge_batches,
 )
 from dlclassics.seq2seq.models import ModelName, NetConfig, build_model
+from dlclassics.seq2seq.subword import Subwords
 from dlclassics.seq2seq.task import Seq2SeqTask
 from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
 from dlclassics.train.checkpoint import RunFiles
@@ -50,6 +54,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "seq2seq train"  # the run config's "command": marks a translation run directory
 SRC_VOCAB, TGT_VOCAB = "src_vocab.json", "tgt_vocab.json"
+SRC_BPE, TGT_BPE = "src.bpe.model", "tgt.bpe.model"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +64,10 @@ class Seq2SeqTrainConfig:
     run_dir: Path = Path("runs/seq2seq")  # weights, config.json, vocabularies, metrics
     resume: Path | None = None  # continue the run saved in this directory
     max_len: int = 20  # drop training pairs with more tokens on either side
-    min_count: int = 2  # words seen fewer times in train become <unk>
+    min_count: int = 2  # words seen fewer times in train become <unk> (words only)
+    # BPE pieces per side (SentencePiece, learned on train; dlclassics.seq2seq.subword);
+    # None = whole words. Every piece is kept (min_count does not apply to pieces).
+    subwords: int | None = None
     bucket_size: int = 64  # sentence pairs per length bucket (= per step at --batch-size 1)
     # label smoothing ε; None = 0.1 for the transformer (Vaswani et al.), 0 for RNNs
     label_smoothing: float | None = None
@@ -154,6 +162,19 @@ def load_vocabs(run_dir: Path) -> tuple[Vocab, Vocab]:
     return Vocab.load(run_dir / SRC_VOCAB), Vocab.load(run_dir / TGT_VOCAB)
 
 
+def load_subwords(run_dir: Path, config: Seq2SeqTrainConfig) -> tuple[Subwords, Subwords] | None:
+    """The run's (source, target) BPE models, or None for a run on whole words."""
+    if config.subwords is None:
+        return None
+    return Subwords.load(run_dir / SRC_BPE), Subwords.load(run_dir / TGT_BPE)
+
+
+def segment(examples: list[Example], subwords: tuple[Subwords, Subwords]) -> list[Example]:
+    """Pairs with their word tokens replaced by BPE pieces (the texts stay as they are)."""
+    src, tgt = subwords
+    return [e._replace(src=src.encode(e.src), tgt=tgt.encode(e.tgt)) for e in examples]
+
+
 def load_model(
     run_dir: str | Path, which: Literal["best", "last"] = "best"
 ) -> tuple[nn.Module, Vocab, Vocab, Seq2SeqTrainConfig]:
@@ -192,14 +213,28 @@ def fit(config: Seq2SeqTrainConfig) -> TrainResult:
         log.info("each step merges %d length buckets", config.trainer.batch_size)
     data = config.data()
     train_examples = load_examples(data, "train")
+    val_examples = load_examples(data, "val")
+    subwords = None
+    if config.subwords is not None:
+        if resume:
+            subwords = load_subwords(run_dir, config)
+        else:
+            subwords = (
+                Subwords.train((e.src for e in train_examples), vocab_size=config.subwords),
+                Subwords.train((e.tgt for e in train_examples), vocab_size=config.subwords),
+            )
+        assert subwords is not None
+        train_examples = segment(train_examples, subwords)
+        val_examples = segment(val_examples, subwords)
     if resume:
         src_vocab, tgt_vocab = load_vocabs(run_dir)
     else:
-        src_vocab, tgt_vocab = build_vocabs(train_examples, data.min_count)
+        min_count = 1 if subwords is not None else data.min_count
+        src_vocab, tgt_vocab = build_vocabs(train_examples, min_count)
     train_data = LengthBuckets(
         train_examples, src_vocab, tgt_vocab, batch_size=data.batch_size, seed=config.trainer.seed
     )
-    val_data = LengthBuckets(load_examples(data, "val"), src_vocab, tgt_vocab, batch_size=256)
+    val_data = LengthBuckets(val_examples, src_vocab, tgt_vocab, batch_size=256)
     task = build_task(config, src_vocab, tgt_vocab)
     if len(train_data) < config.trainer.batch_size:
         raise ConfigError(
@@ -229,6 +264,9 @@ def fit(config: Seq2SeqTrainConfig) -> TrainResult:
         run_dir.mkdir(parents=True, exist_ok=True)
         src_vocab.save(run_dir / SRC_VOCAB)
         tgt_vocab.save(run_dir / TGT_VOCAB)
+        if subwords is not None:
+            subwords[0].save(run_dir / SRC_BPE)
+            subwords[1].save(run_dir / TGT_BPE)
     wall, cpu = time.perf_counter(), time.process_time()
     result = trainer.fit(resume=resume)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -48,6 +48,7 @@ from dlclassics.seq2seq.bleu import detokenize
 from dlclassics.seq2seq.heatmap import plot_attention
 from dlclassics.seq2seq.interface import Seq2SeqModel
 from dlclassics.seq2seq.search import Hypothesis, Penalty, SearchConfig, decode
+from dlclassics.seq2seq.subword import Subwords
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +66,28 @@ class Translator:
     tgt_vocab: Vocab
     max_len: int  # the longest sentence (tokens) the run trained on
     device: torch.device
+    subwords: tuple[Subwords, Subwords] | None = None  # (source, target) BPE; None = words
 
     @classmethod
     def load(
         cls, run_dir: Path, *, which: Literal["best", "last"] = "best", device: str = "auto"
     ) -> Translator:
         """The run in ``run_dir``; CheckpointError (one line) if it is not a translation run."""
-        from dlclassics.seq2seq.run import load_model
+        from dlclassics.seq2seq.run import load_model, load_subwords
         from dlclassics.train.distributed import resolve_device
 
         model, src_vocab, tgt_vocab, config = load_model(run_dir, which)
         dev = resolve_device(device)
-        return cls(model.to(dev), src_vocab, tgt_vocab, config.max_len, dev)  # type: ignore[arg-type]
+        subwords = load_subwords(Path(run_dir), config)
+        return cls(model.to(dev), src_vocab, tgt_vocab, config.max_len, dev, subwords)  # type: ignore[arg-type]
+
+    def segment(self, words: Sequence[str]) -> list[str]:
+        """Source word tokens → the model's source tokens (BPE pieces, or the words)."""
+        return list(words) if self.subwords is None else self.subwords[0].encode(words)
+
+    def source_ids(self, words: Sequence[str]) -> list[int]:
+        """Source word tokens → the ids the encoder reads."""
+        return self.src_vocab.encode(self.segment(words))
 
     def search(
         self,
@@ -117,13 +128,14 @@ class Translator:
         return out
 
     def words(self, hypothesis: Hypothesis, source: Sequence[str] | None = None) -> list[str]:
-        """Target words of a hypothesis; with ``source`` words and attention, each ``<unk>``
-        becomes the source word it attends to most (Luong et al. 2015)."""
-        words = self.tgt_vocab.decode(hypothesis.tokens)
-        if source is None or hypothesis.attention is None:
-            return words
-        focus = hypothesis.attention.argmax(dim=-1).tolist()  # (len(tokens) + 1,)
-        return [source[focus[t]] if w == UNK else w for t, w in enumerate(words)]
+        """Target words of a hypothesis; with ``source`` tokens (:meth:`segment`'s) and
+        attention, each ``<unk>`` becomes the source token it attends to most (Luong et al.
+        2015). Subword pieces are joined back into words."""
+        tokens = self.tgt_vocab.decode(hypothesis.tokens)
+        if source is not None and hypothesis.attention is not None:
+            focus = hypothesis.attention.argmax(dim=-1).tolist()  # (len(tokens) + 1,)
+            tokens = [source[focus[t]] if w == UNK else w for t, w in enumerate(tokens)]
+        return tokens if self.subwords is None else self.subwords[1].decode(tokens)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,23 +211,27 @@ def translate_lines(
         if not tokens:
             continue
         words_only = [t for t in tokens if any(c.isalnum() for c in t)]  # not punctuation
-        if words_only and all(t not in translator.src_vocab for t in words_only):
+        known = (  # a word is known when its tokens (itself, or its BPE pieces) are not all <unk>
+            any(p in translator.src_vocab for p in translator.segment([t])) for t in words_only
+        )
+        if words_only and not any(known):
             log.warning("line %d: every word is unknown to the model; copied unchanged", n + 1)
             results[n] = [(line.strip(), 0.0)]
             continue
         todo.append(n)
-    sources = [translator.src_vocab.encode(words[n]) for n in todo]
+    pieces = [translator.segment(w) for w in words]  # the words, or their BPE pieces
+    sources = [translator.src_vocab.encode(pieces[n]) for n in todo]
     found = translator.search(sources, search, batch_size=config.batch_size)
     no_attention = False
     for n, nbest in zip(todo, found, strict=True):
-        results[n] = [(detokenize(translator.words(h, words[n])), h.score) for h in nbest]
+        results[n] = [(detokenize(translator.words(h, pieces[n])), h.score) for h in nbest]
         best = nbest[0]
         no_attention = no_attention or best.attention is None
         if config.heatmaps is not None and best.attention is not None:
             target = [*translator.tgt_vocab.decode(best.tokens), "</s>"]
             plot_attention(
                 best.attention,
-                words[n],
+                pieces[n],
                 target,
                 config.heatmaps / f"line-{n + 1}.png",
                 title=f"line {n + 1}: attention (score {best.score:.3f})",
