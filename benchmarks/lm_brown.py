@@ -70,6 +70,7 @@ from dlclassics.lm.smoothing import AddK
 
 RUNS = Path("runs/lm_brown")
 BUDGET = 480.0  # process CPU seconds per neural model (8 minutes)
+EVAL_EVERY = 1000  # steps between validations; the best checkpoint is the one scored
 K_GRID = (1.0, 0.1, 0.01, 0.001)  # add-k's k, chosen by val perplexity
 
 # model -> (architecture, windows per step, peak lr); sizes chosen to fit the CPU budget
@@ -110,7 +111,13 @@ def train_model(name: str, budget: float, seed: int) -> dict[str, Any]:
         cpu_budget=budget,
         arch=arch,
         trainer=replace(
-            base.trainer, batch_size=batch, lr=lr, seed=seed, eval_every=10**9, progress=False
+            base.trainer,
+            batch_size=batch,
+            lr=lr,
+            seed=seed,
+            eval_every=EVAL_EVERY,
+            checkpoint_every=EVAL_EVERY,
+            progress=False,
         ),
     )
     cpu, wall = time.process_time(), time.perf_counter()

@@ -71,12 +71,15 @@ from dlclassics.config import replace
 from dlclassics.io import write_json
 from dlclassics.seq2seq.data import LengthBuckets, build_vocabs, load_examples
 from dlclassics.seq2seq.models import NetConfig
-from dlclassics.seq2seq.run import Seq2SeqTrainConfig, build_task, fit
+from dlclassics.seq2seq.run import Seq2SeqTrainConfig, build_task, fit, segment
+from dlclassics.seq2seq.subword import Subwords
 from dlclassics.train.checkpoint import read_json
 
-PROBE_STEPS = 6  # training steps timed to price one step (random buckets, fresh model)
+PROBE_WARMUP = 3  # untimed first steps (allocations, Adam state): the probe read 2x high
+PROBE_STEPS = 12  # training steps timed to price one step (random buckets, fresh model)
 OVERHEAD = 1.15  # fit's CPU per step / the probe's: evaluations, checkpoints, data set-up
 # (measured 0.394 / 0.339 s for the GRU in a 100-step trial run)
+MAX_LEN = 30  # the long rounds: pairs of ≤ 30 tokens (18,055 verses; the CLI default is 20)
 BEAMS = (1, 3, 5, 10)
 ALPHAS = (0.0, 0.6, 1.0)
 
@@ -99,12 +102,21 @@ class Plan:
     config: Seq2SeqTrainConfig
 
 
-def plan(model: str, pair: str, root: Path, seed: int) -> Plan:
+def plan(
+    model: str,
+    pair: str,
+    root: Path,
+    seed: int,
+    max_len: int = MAX_LEN,
+    subwords: int | None = None,
+) -> Plan:
     base = Seq2SeqTrainConfig()
     config = replace(
         base,
         pair=pair,
         model=model,
+        max_len=max_len,
+        subwords=subwords,
         run_dir=root / f"{pair}-{model}",
         net=NETS[model],
         trainer=replace(base.trainer, seed=seed, progress=False, lr=2e-3),
@@ -116,13 +128,21 @@ def cpu_per_step(config: Seq2SeqTrainConfig) -> float:
     """CPU seconds of one training step (forward, backward, Adam), on random buckets."""
     data = config.data()
     train = load_examples(data, "train")
-    src_vocab, tgt_vocab = build_vocabs(train, data.min_count)
+    if config.subwords is not None:  # as fit does: BPE pieces, every piece kept
+        subwords = tuple(
+            Subwords.train([getattr(e, side) for e in train], vocab_size=config.subwords)
+            for side in ("src", "tgt")
+        )
+        train = segment(train, subwords)  # type: ignore[arg-type]
+    src_vocab, tgt_vocab = build_vocabs(train, 1 if config.subwords else data.min_count)
     buckets = LengthBuckets(train, src_vocab, tgt_vocab, batch_size=data.batch_size)
     task = build_task(config, src_vocab, tgt_vocab).train()
     optimizer = torch.optim.Adam(task.parameters(), lr=1e-4)
-    order = torch.randperm(len(buckets), generator=torch.Generator().manual_seed(1))
-    start = time.process_time()
-    for i in order[:PROBE_STEPS].tolist():
+    order = torch.randperm(len(buckets), generator=torch.Generator().manual_seed(1)).tolist()
+    start = 0.0
+    for n, i in enumerate(order[: PROBE_WARMUP + PROBE_STEPS]):
+        if n == PROBE_WARMUP:
+            start = time.process_time()
         loss = task.training_step(buckets[i]).loss
         optimizer.zero_grad()
         loss.backward()
@@ -136,8 +156,9 @@ def train(p: Plan, budget: float) -> dict[str, Any]:
     trainer = replace(
         p.config.trainer,
         max_steps=steps,
-        eval_every=max(50, steps // 8),
-        checkpoint_every=max(50, steps // 8),
+        warmup_steps=max(100, steps // 25),
+        eval_every=max(50, steps // 12),
+        checkpoint_every=max(50, steps // 12),
     )
     result = fit(replace(p.config, trainer=trainer))
     stats = {
@@ -149,6 +170,8 @@ def train(p: Plan, budget: float) -> dict[str, Any]:
         "train_seconds": result.cpu_seconds,
         "train_wall_seconds": result.wall_seconds,
         "cpu_budget": budget,
+        "max_len": p.config.max_len,
+        "subwords": p.config.subwords,
     }
     write_json(p.run_dir / "train_stats.json", stats)
     logging.info("trained %s: %s", p.model, stats)
@@ -190,6 +213,8 @@ def evaluate(p: Plan, sweep_limit: int | None) -> list[dict[str, Any]]:
             "train_steps": stats["steps"],
             "best_val_loss": round(stats["best_val_loss"], 4),
             "cpu_budget": stats["cpu_budget"],
+            "max_len": stats.get("max_len", 20),
+            "subwords": stats.get("subwords"),
             "sentences": r["sentences"],
         }
         if method == "greedy":
@@ -236,8 +261,13 @@ def goals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def saved_rows(run_dir: Path) -> list[dict[str, Any]]:
     """The rows ``--phase eval`` saved in ``run_dir``, each with its run's CPU budget."""
     rows: list[dict[str, Any]] = read_json(run_dir / "bench_rows.json", "run --phase eval")["rows"]
-    budget = read_json(run_dir / "train_stats.json", "run --phase train")["cpu_budget"]
-    return [{**row, "cpu_budget": budget} for row in rows]
+    stats = read_json(run_dir / "train_stats.json", "run --phase train")
+    extra = {
+        "cpu_budget": stats["cpu_budget"],
+        "max_len": stats.get("max_len", 20),
+        "subwords": stats.get("subwords"),
+    }
+    return [{**row, **extra} for row in rows]
 
 
 def main() -> None:
@@ -252,10 +282,18 @@ def main() -> None:
         "--also", type=Path, nargs="*", default=[], help="report: more roots (other budgets)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--max-len", type=int, default=MAX_LEN, help="longest pair kept (tokens a side)"
+    )
+    parser.add_argument(
+        "--subwords", type=int, default=None, help="BPE pieces per side (default: words)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(1)
-    plans = [plan(m, args.pair, args.root, args.seed) for m in args.models]
+    plans = [
+        plan(m, args.pair, args.root, args.seed, args.max_len, args.subwords) for m in args.models
+    ]
     if args.phase in ("train", "all"):
         for p in plans:
             train(p, args.cpu_budget)
@@ -264,15 +302,22 @@ def main() -> None:
             write_json(p.run_dir / "bench_rows.json", {"rows": evaluate(p, args.sweep_limit)})
     if args.phase in ("report", "all"):
         roots = [args.root, *args.also]
-        rows = [
-            row
-            for root in roots
-            for m in args.models
-            for row in saved_rows(plan(m, args.pair, root, args.seed).run_dir)
+        run_dirs = [
+            plan(m, args.pair, root, args.seed).run_dir for root in roots for m in args.models
         ]
+        for missing in [d for d in run_dirs if not (d / "bench_rows.json").is_file()]:
+            logging.info("no rows in %s (not trained or not decoded): left out", missing)
+        rows = [row for d in run_dirs if (d / "bench_rows.json").is_file() for row in saved_rows(d)]
         budgets = sorted({r["cpu_budget"] for r in rows})
+
+        def round_of(r: dict[str, Any]) -> tuple[int, float, int]:
+            return r["max_len"], r["cpu_budget"], r["subwords"] or 0
+
         by_budget = {
-            f"cpu_budget_{b:g}": goals([r for r in rows if r["cpu_budget"] == b]) for b in budgets
+            f"max_len_{n}_cpu_budget_{b:g}" + (f"_bpe_{k}" if k else ""): goals(
+                [r for r in rows if round_of(r) == (n, b, k)]
+            )
+            for n, b, k in sorted({round_of(r) for r in rows})
         }
         path = write_results(
             "seq2seq",
