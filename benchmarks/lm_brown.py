@@ -1,10 +1,18 @@
 """The language-model ladder on Brown: n-grams, maximum entropy, NNLM, RNN, LSTM, GRU, Transformer.
 
 Issue 7 targets: NNLM test perplexity ≥ 20 % below our interpolated KN trigram; LSTM below
-the modified KN 5-gram and below the NNLM; every neural model trained within a fixed budget
-of process CPU time on one thread (at most 8 minutes). The recorded run had a 2-core machine
-shared with many jobs and gave NNLM and LSTM 300 s, GRU and Transformer 150 s, RNN and
-maxent 100 s (each row's ``cpu_budget``; the commands are in the JSON).
+the modified KN 5-gram and below the NNLM; every neural model trained within 60 minutes on
+2 cores. Each model trains for a fixed budget of process CPU time on one thread (each row's
+``cpu_budget``; the commands are in the JSON): the NNLM 1,800 s and the LSTM 1,200 s (two
+processes on the 2-core machine, nothing else running); the RNN, GRU, Transformer and maxent
+rows come from an earlier round on a machine shared at load 10–15, at 100–300 s, and are
+under-trained.
+
+Result: LSTM 97.45 test perplexity, below KN5 (146.74) and the NNLM (155.23): met. The NNLM
+alone is 2.7 % *above* KN3 (151.11); mixed with KN3 it is 128.89, 14.7 % below: the 20 %
+goal is **not** met. Its validation perplexity was best after 2,000 of 4,966 steps (~5 epochs,
+168.3) and flat or worse after: more training does not help this model; regularisation
+or a larger context might.
 
     python benchmarks/lm_brown.py --model lstm --budget 300   # one model: train + score
     python benchmarks/lm_brown.py --collect         # n-gram rows + the neural rows → JSON
@@ -260,11 +268,13 @@ def collect() -> Path:
             "perplexity": "exp(-mean ln p) over words + one </s> per sentence; <unk> scored as "
             "a word; <s> not scored (SRILM/kenlm convention, the n-gram code's)",
             "neural_budget": "cpu_budget seconds of process CPU time per model (in each row; "
-            "the issue allows 8 minutes, the shared machine gave us less), torch 1 thread, "
-            "max_steps from a timing of the model's steps (dlc lm train --cpu-budget)",
-            "machine_note": "2 cores shared with other jobs (load average 10–15 during the "
-            "runs; two models trained at a time): wall_seconds are inflated ~7x, CPU seconds "
-            "somewhat too",
+            "the issue allows 60 minutes on 2 cores), torch 1 thread, max_steps from a timing "
+            "of the model's steps (dlc lm train --cpu-budget); validation every 1,000 steps, "
+            "the best checkpoint is scored",
+            "machine_note": "NNLM (1,800 s) and LSTM (1,200 s): two processes on the 2-core "
+            "machine with nothing else running. RNN, GRU, Transformer, maxent: an earlier "
+            "round on the machine shared at load 10–15, where wall_seconds were ~7x the CPU "
+            "seconds",
         },
         anchors={
             "bengio2003_brown": "NNLM (mixture with trigram) 24% below the best smoothed "
