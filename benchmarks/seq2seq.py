@@ -1,23 +1,23 @@
 """What each idea of notes 002/003/001 buys in translation: attention, beam search, Transformer.
 
-Result (``benchmarks/results/seq2seq.json``; one seed). The main round: Bible en→es pairs
-of ≤ 30 tokens (``--max-len 30``: 16,555 train / 500 val / 1,000 test), 1,500 process
-CPU-seconds per model on one thread (1,214–1,271 s used; BPE round 1,191–1,369 s). Test BLEU, greedy / beam 5 with
-α = 0.6: gru 6.88 / 7.12, gru-bahdanau 14.59 / 16.13, lstm-luong 2.98 / 3.29, transformer
-11.19 / 11.61. Attention gains +9.0 BLEU over the fixed context (goal +3: met); beam ≥ greedy
-for all four (on the 300-pair k × α sweep α = 1.0 is best for every model and k ≥ 3); the
-Transformer is 4.5 below Bahdanau (goal: not met) — per step it learns about as fast, but a
-step costs it ~1.0 CPU-second against Bahdanau's 0.6 (its 256-wide tied output layer over
-9,339 target words is the largest part), so it gets 1,237 steps against 2,091.
-BPE round (``--subwords 4000``: SentencePiece BPE, 4,000 pieces a side, same pairs and
-budget): gru-bahdanau 16.28 / 19.52 (3,344 steps), transformer 13.46 / 15.42 (1,683 steps).
-Subwords help both (+3.4 and +3.8 BLEU with beam) and cut the cost of a step, but the
-Transformer still trails Bahdanau by 4.1: the Transformer goal is not met in either round.
-Earlier rounds (pairs ≤ 20 tokens, 6,669 train pairs, 150 and 300 CPU-seconds; all far from
-converged, no goal met but beam ≥ greedy) are in the same file, keyed ``max_len_20_…``. On a
-task small enough to learn in seconds — reversing 3–7 symbols, 300 steps — attention is
-decisive: 0.79–0.935 exact match over 8 seeds vs about 0.5 for the fixed context
-(``tests/seq2seq/test_seq2seq_train.py``).
+Result (``benchmarks/results/seq2seq.json``; one seed). The main round: Bible en→es pairs of
+≤ 30 tokens (``--max-len 30``: 16,555 train / 500 val / 1,000 test), 1,500 process
+CPU-seconds per model on one thread (1,214–1,271 s used; BPE round 1,191–1,369 s). Test
+BLEU, greedy / beam 5 with α = 0.6: gru 6.88 / 7.12, gru-bahdanau 14.59 / 16.13, lstm-luong
+2.98 / 3.29, transformer 11.19 / 11.61. Attention gains +9.0 BLEU over the fixed context
+(goal +3: met); beam ≥ greedy for all four (on the 300-pair k × α sweep α = 1.0 is best for
+every model and k ≥ 3); the Transformer is 4.5 below Bahdanau (goal: not met) — per step it
+learns about as fast, but a step costs it ~1.0 CPU-second against Bahdanau's 0.6 (its
+256-wide tied output layer over 9,339 target words is the largest part), so it gets 1,237
+steps against 2,091. BPE round (``--subwords 4000``: SentencePiece BPE, 4,000 pieces a side,
+same pairs and budget): gru-bahdanau 16.28 / 19.52 (3,344 steps), transformer 13.46 / 15.42
+(1,683 steps). Subwords help both (+3.4 and +3.8 BLEU with beam) and cut the cost of a step,
+but the Transformer still trails Bahdanau by 4.1: the Transformer goal is not met in either
+round. Earlier rounds (pairs ≤ 20 tokens, 6,669 train pairs, 150 and 300 CPU-seconds; all
+far from converged, no goal met but beam ≥ greedy) are in the same file, keyed
+``max_len_20_…``. On a task small enough to learn in seconds — reversing 3–7 symbols, 300
+steps — attention is decisive: 0.79–0.935 exact match over 8 seeds vs about 0.5 for the
+fixed context (``tests/seq2seq/test_seq2seq_train.py``).
 
 Bible en→es (``--pair en-es``; :mod:`dlclassics.seq2seq.data`: pairs of ≤ ``--max-len``
 tokens both sides, the fixed seeded split of the module). Four models, each trained with the
