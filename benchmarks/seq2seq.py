@@ -79,8 +79,13 @@ from dlclassics.config import replace
 from dlclassics.io import write_json
 from dlclassics.seq2seq.data import LengthBuckets, build_vocabs, load_examples
 from dlclassics.seq2seq.models import NetConfig
-from dlclassics.seq2seq.run import Seq2SeqTrainConfig, build_task, fit, segment
-from dlclassics.seq2seq.subword import Subwords
+from dlclassics.seq2seq.run import (
+    Seq2SeqTrainConfig,
+    build_task,
+    fit,
+    learn_subwords,
+    segment,
+)
 from dlclassics.train.checkpoint import read_json
 
 PROBE_WARMUP = 3  # untimed first steps (allocations, Adam state): the probe read 2x high
@@ -137,11 +142,7 @@ def cpu_per_step(config: Seq2SeqTrainConfig) -> float:
     data = config.data()
     train = load_examples(data, "train")
     if config.subwords is not None:  # as fit does: BPE pieces, every piece kept
-        subwords = tuple(
-            Subwords.train([getattr(e, side) for e in train], vocab_size=config.subwords)
-            for side in ("src", "tgt")
-        )
-        train = segment(train, subwords)  # type: ignore[arg-type]
+        train = segment(train, learn_subwords(train, config.subwords))
     src_vocab, tgt_vocab = build_vocabs(train, 1 if config.subwords else data.min_count)
     buckets = LengthBuckets(train, src_vocab, tgt_vocab, batch_size=data.batch_size)
     task = build_task(config, src_vocab, tgt_vocab).train()

@@ -169,6 +169,14 @@ def load_subwords(run_dir: Path, config: Seq2SeqTrainConfig) -> tuple[Subwords, 
     return Subwords.load(run_dir / SRC_BPE), Subwords.load(run_dir / TGT_BPE)
 
 
+def learn_subwords(train: list[Example], size: int) -> tuple[Subwords, Subwords]:
+    """(source, target) BPE models of ``size`` pieces each, learned on the training pairs."""
+    return (
+        Subwords.train((e.src for e in train), vocab_size=size),
+        Subwords.train((e.tgt for e in train), vocab_size=size),
+    )
+
+
 def segment(examples: list[Example], subwords: tuple[Subwords, Subwords]) -> list[Example]:
     """Pairs with their word tokens replaced by BPE pieces (the texts stay as they are)."""
     src, tgt = subwords
@@ -219,10 +227,7 @@ def fit(config: Seq2SeqTrainConfig) -> TrainResult:
         if resume:
             subwords = load_subwords(run_dir, config)
         else:
-            subwords = (
-                Subwords.train((e.src for e in train_examples), vocab_size=config.subwords),
-                Subwords.train((e.tgt for e in train_examples), vocab_size=config.subwords),
-            )
+            subwords = learn_subwords(train_examples, config.subwords)
         assert subwords is not None
         train_examples = segment(train_examples, subwords)
         val_examples = segment(val_examples, subwords)
