@@ -24,7 +24,12 @@ from torch import nn
 from dlclassics.errors import ConfigError
 from dlclassics.registry import Registry
 from dlclassics.seq2seq.attention import ScoreName
-from dlclassics.seq2seq.models.rnn import BahdanauSeq2Seq, ContextSeq2Seq, LuongSeq2Seq
+from dlclassics.seq2seq.models.rnn import (
+    BahdanauSeq2Seq,
+    ContextSeq2Seq,
+    LuongSeq2Seq,
+    RNNSizes,
+)
 from dlclassics.seq2seq.models.transformer import TransformerSeq2Seq
 
 ModelName = Literal["gru", "lstm", "gru-bahdanau", "lstm-luong", "transformer"]
@@ -62,35 +67,21 @@ class NetConfig:
 Builder = Callable[[NetConfig, int, int], nn.Module]
 
 
-def _rnn_sizes(c: NetConfig, attention: bool) -> dict[str, int | float | bool]:
+def _rnn_sizes(c: NetConfig, attention: bool) -> RNNSizes:
     bidirectional = attention if c.bidirectional is None else c.bidirectional
-    if bidirectional and c.hidden % 2:
-        raise ConfigError(f"hidden={c.hidden} must be even for a bidirectional encoder")
-    return {
-        "emb": c.emb,
-        "hidden": c.hidden,
-        "layers": c.layers or 1,
-        "dropout": c.dropout,
-        "bidirectional": bidirectional,
-    }
+    return RNNSizes(c.emb, c.hidden, c.layers or 1, c.dropout, bidirectional)
 
 
 def _context(cell: Literal["gru", "lstm"]) -> Builder:
     def build(c: NetConfig, src: int, tgt: int) -> nn.Module:
-        return ContextSeq2Seq(cell, src, tgt, **_rnn_sizes(c, attention=False))  # type: ignore[arg-type]
+        return ContextSeq2Seq(cell, src, tgt, _rnn_sizes(c, attention=False))
 
     return build
 
 
 def _bahdanau(c: NetConfig, src: int, tgt: int) -> nn.Module:
-    return BahdanauSeq2Seq(
-        "gru",
-        src,
-        tgt,
-        score=c.score or "additive",
-        attn_dim=c.attn_dim,
-        **_rnn_sizes(c, attention=True),  # type: ignore[arg-type]
-    )
+    sizes = _rnn_sizes(c, attention=True)
+    return BahdanauSeq2Seq("gru", src, tgt, sizes, score=c.score or "additive", attn_dim=c.attn_dim)
 
 
 def _luong(c: NetConfig, src: int, tgt: int) -> nn.Module:
@@ -98,10 +89,10 @@ def _luong(c: NetConfig, src: int, tgt: int) -> nn.Module:
         "lstm",
         src,
         tgt,
+        _rnn_sizes(c, attention=True),
         score=c.score or "general",
         attn_dim=c.attn_dim,
         input_feeding=c.input_feeding,
-        **_rnn_sizes(c, attention=True),  # type: ignore[arg-type]
     )
 
 

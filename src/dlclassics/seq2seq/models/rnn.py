@@ -50,6 +50,34 @@ _RNN: dict[str, type[nn.GRU] | type[nn.LSTM]] = {"gru": nn.GRU, "lstm": nn.LSTM}
 
 
 @dataclass(frozen=True)
+class RNNSizes:
+    """The sizes every RNN encoder–decoder shares (see :class:`~.NetConfig`)."""
+
+    emb: int  # word-embedding size E, source and target
+    hidden: int  # decoder state H; a bidirectional encoder is H/2 per direction
+    layers: int  # stacked RNN layers, encoder and decoder
+    dropout: float  # on embeddings and outputs (and between stacked layers)
+    bidirectional: bool  # encoder reads both directions
+
+    def __post_init__(self) -> None:
+        if self.bidirectional and self.hidden % 2:
+            raise ValueError(f"hidden={self.hidden} must be even for a bidirectional encoder")
+
+    def rnn(self, cell: Cell, inputs: int, *, encoder: bool = False) -> nn.GRU | nn.LSTM:
+        """A batch-first ``cell`` RNN of these layers (dropout between them only); the
+        encoder's is bidirectional with H/2 per direction when ``bidirectional``."""
+        both = encoder and self.bidirectional
+        return _RNN[cell](
+            inputs,
+            self.hidden // 2 if both else self.hidden,
+            self.layers,
+            batch_first=True,
+            dropout=self.dropout if self.layers > 1 else 0.0,
+            bidirectional=both,
+        )
+
+
+@dataclass(frozen=True)
 class RNNState:
     """Decoder state between steps; every tensor has the batch on dim 0."""
 
@@ -72,30 +100,12 @@ class RNNState:
 class RNNEncoder(nn.Module):
     """Embedding + (bi)directional GRU/LSTM over packed sequences."""
 
-    def __init__(
-        self,
-        cell: Cell,
-        vocab: int,
-        emb: int,
-        hidden: int,
-        layers: int,
-        dropout: float,
-        bidirectional: bool,
-    ) -> None:
+    def __init__(self, cell: Cell, vocab: int, sizes: RNNSizes) -> None:
         super().__init__()
-        if bidirectional and hidden % 2:
-            raise ValueError(f"hidden={hidden} must be even for a bidirectional encoder")
-        self.embed = nn.Embedding(vocab, emb, padding_idx=Vocab.pad_id)
-        self.drop = nn.Dropout(dropout)
-        self.bidirectional = bidirectional
-        self.rnn = _RNN[cell](
-            emb,
-            hidden // 2 if bidirectional else hidden,
-            layers,
-            batch_first=True,
-            dropout=dropout if layers > 1 else 0.0,
-            bidirectional=bidirectional,
-        )
+        self.embed = nn.Embedding(vocab, sizes.emb, padding_idx=Vocab.pad_id)
+        self.drop = nn.Dropout(sizes.dropout)
+        self.bidirectional = sizes.bidirectional
+        self.rnn = sizes.rnn(cell, sizes.emb, encoder=True)
 
     def forward(
         self, src: torch.Tensor, lengths: torch.Tensor
@@ -123,32 +133,24 @@ class RNNSeq2Seq(nn.Module):
 
     bos, eos, pad = Vocab.bos_id, Vocab.eos_id, Vocab.pad_id
 
-    def __init__(
-        self,
-        cell: Cell,
-        src_vocab: int,
-        tgt_vocab: int,
-        *,
-        emb: int,
-        hidden: int,
-        layers: int,
-        dropout: float,
-        bidirectional: bool,
-        decoder_input: int,
-    ) -> None:
+    def __init__(self, cell: Cell, src_vocab: int, tgt_vocab: int, sizes: RNNSizes, inputs: int):
+        """``inputs``: the width of the decoder RNN's input x_t."""
         super().__init__()
         self.cell_type = cell
-        self.encoder = RNNEncoder(cell, src_vocab, emb, hidden, layers, dropout, bidirectional)
-        self.embed = nn.Embedding(tgt_vocab, emb, padding_idx=Vocab.pad_id)
-        self.drop = nn.Dropout(dropout)
-        self.bridge = nn.Linear(hidden, hidden)  # s_0 = tanh(V h_enc)
-        self.rnn = _RNN[cell](
-            decoder_input,
-            hidden,
-            layers,
-            batch_first=True,
-            dropout=dropout if layers > 1 else 0.0,
-        )
+        self.encoder = RNNEncoder(cell, src_vocab, sizes)
+        self.embed = nn.Embedding(tgt_vocab, sizes.emb, padding_idx=Vocab.pad_id)
+        self.drop = nn.Dropout(sizes.dropout)
+        self.bridge = nn.Linear(sizes.hidden, sizes.hidden)  # s_0 = tanh(V h_enc)
+        self.rnn = sizes.rnn(cell, inputs)
+
+    def _deep_output(self, sizes: RNNSizes, tgt_vocab: int) -> None:
+        """Cho et al.'s and Bahdanau et al.'s output layer (see :meth:`_logits`)."""
+        self.pre = nn.Linear(2 * sizes.hidden + sizes.emb, sizes.emb)  # W_p [s_t; c; e]
+        self.out = nn.Linear(sizes.emb, tgt_vocab)  # W_o
+
+    def _logits(self, s: torch.Tensor, c: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """``W_o tanh(W_p [s_t; c; e(y_{t−1})])``, the logits of p(y_t | …)."""
+        return self.out(self.drop(torch.tanh(self.pre(torch.cat([s, c, e], dim=-1)))))
 
     # -- the protocol --------------------------------------------------------------------
 
@@ -213,31 +215,9 @@ class RNNSeq2Seq(nn.Module):
 class ContextSeq2Seq(RNNSeq2Seq):
     """``gru`` / ``lstm``: the fixed context vector c (Cho et al. 2014), no attention."""
 
-    def __init__(
-        self,
-        cell: Cell,
-        src_vocab: int,
-        tgt_vocab: int,
-        *,
-        emb: int,
-        hidden: int,
-        layers: int,
-        dropout: float,
-        bidirectional: bool,
-    ) -> None:
-        super().__init__(
-            cell,
-            src_vocab,
-            tgt_vocab,
-            emb=emb,
-            hidden=hidden,
-            layers=layers,
-            dropout=dropout,
-            bidirectional=bidirectional,
-            decoder_input=emb + hidden,
-        )
-        self.pre = nn.Linear(hidden + hidden + emb, emb)  # W_p [s_t; c; e(y_{t−1})]
-        self.out = nn.Linear(emb, tgt_vocab)  # W_o
+    def __init__(self, cell: Cell, src_vocab: int, tgt_vocab: int, sizes: RNNSizes) -> None:
+        super().__init__(cell, src_vocab, tgt_vocab, sizes, inputs=sizes.emb + sizes.hidden)
+        self._deep_output(sizes, tgt_vocab)
 
     def _initial_state(
         self,
@@ -250,9 +230,6 @@ class ContextSeq2Seq(RNNSeq2Seq):
         c = final[-1].unsqueeze(1)  # (B, 1, H): the top layer's last state is the context
         no_pad = torch.zeros(c.shape[:2], dtype=torch.bool, device=c.device)
         return RNNState(hidden, cell, c, c, no_pad, None)
-
-    def _logits(self, s: torch.Tensor, c: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        return self.out(self.drop(torch.tanh(self.pre(torch.cat([s, c, e], dim=-1)))))
 
     def _step(
         self, e: torch.Tensor, state: RNNState
@@ -277,29 +254,14 @@ class BahdanauSeq2Seq(RNNSeq2Seq):
         cell: Cell,
         src_vocab: int,
         tgt_vocab: int,
+        sizes: RNNSizes,
         *,
-        emb: int,
-        hidden: int,
-        layers: int,
-        dropout: float,
-        bidirectional: bool,
         score: ScoreName,
         attn_dim: int,
     ) -> None:
-        super().__init__(
-            cell,
-            src_vocab,
-            tgt_vocab,
-            emb=emb,
-            hidden=hidden,
-            layers=layers,
-            dropout=dropout,
-            bidirectional=bidirectional,
-            decoder_input=emb + hidden,
-        )
-        self.scorer = SCORES[score](hidden, hidden, attn_dim)
-        self.pre = nn.Linear(hidden + hidden + emb, emb)  # deep output W_p [s_t; c_t; e]
-        self.out = nn.Linear(emb, tgt_vocab)
+        super().__init__(cell, src_vocab, tgt_vocab, sizes, inputs=sizes.emb + sizes.hidden)
+        self.scorer = SCORES[score](sizes.hidden, sizes.hidden, attn_dim)
+        self._deep_output(sizes, tgt_vocab)  # with c_t for c
 
     def _initial_state(
         self,
@@ -317,8 +279,7 @@ class BahdanauSeq2Seq(RNNSeq2Seq):
         scores = self.scorer(state.hidden[:, -1], state.keys)  # (B, S), query s_{t−1}
         c, weights = attend(scores, state.memory, state.pad_mask)  # (B, H), (B, S)
         out, h, cell = self._run(torch.cat([e, c], dim=-1).unsqueeze(1), state)
-        s = out[:, 0]  # (B, H)
-        logits = self.out(self.drop(torch.tanh(self.pre(torch.cat([s, c, e], dim=-1)))))
+        logits = self._logits(out[:, 0], c, e)
         return logits, dataclasses.replace(state, hidden=h, cell=cell), weights
 
 
@@ -330,31 +291,19 @@ class LuongSeq2Seq(RNNSeq2Seq):
         cell: Cell,
         src_vocab: int,
         tgt_vocab: int,
+        sizes: RNNSizes,
         *,
-        emb: int,
-        hidden: int,
-        layers: int,
-        dropout: float,
-        bidirectional: bool,
         score: ScoreName,
         attn_dim: int,
         input_feeding: bool,
     ) -> None:
-        super().__init__(
-            cell,
-            src_vocab,
-            tgt_vocab,
-            emb=emb,
-            hidden=hidden,
-            layers=layers,
-            dropout=dropout,
-            bidirectional=bidirectional,
-            decoder_input=emb + hidden if input_feeding else emb,
-        )
+        inputs = sizes.emb + sizes.hidden if input_feeding else sizes.emb
+        super().__init__(cell, src_vocab, tgt_vocab, sizes, inputs)
         self.input_feeding = input_feeding
-        self.scorer = SCORES[score](hidden, hidden, attn_dim)
-        self.combine = nn.Linear(hidden + hidden, hidden, bias=False)  # W_c [c_t; h_t]
-        self.out = nn.Linear(hidden, tgt_vocab)  # W_s
+        H = sizes.hidden
+        self.scorer = SCORES[score](H, H, attn_dim)
+        self.combine = nn.Linear(H + H, H, bias=False)  # W_c [c_t; h_t]
+        self.out = nn.Linear(H, tgt_vocab)  # W_s
 
     def _initial_state(
         self,
