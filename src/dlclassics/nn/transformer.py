@@ -40,7 +40,7 @@ ours mean True = may attend.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, overload
+from typing import ClassVar, Literal, overload
 
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -64,18 +64,26 @@ _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
 
 
 class _PreNormLayer(nn.Module):
-    """Self-attention and feed-forward halves shared by all three layers."""
+    """Self-attention and feed-forward halves shared by all three layers.
+
+    ``activation`` None = the layer's ``default_activation``; ``fused`` = attention by
+    ``F.scaled_dot_product_attention`` (see :class:`MultiHeadAttention`).
+    """
+
+    default_activation: ClassVar[Activation] = "relu"
 
     def __init__(
         self,
         d_model: int,
         heads: int,
         d_ff: int,
-        dropout: float,
-        activation: Activation,
-        fused: bool,
+        dropout: float = 0.1,
+        *,
+        activation: Activation | None = None,
+        fused: bool = False,
     ) -> None:
         super().__init__()
+        activation = activation or self.default_activation
         if activation not in _ACTIVATIONS:
             raise ValueError(f"activation={activation!r} must be one of {sorted(_ACTIVATIONS)}")
         self.activation_name = activation
@@ -116,18 +124,6 @@ class TransformerEncoderLayer(_PreNormLayer):
     batch_first=True, norm_first=True)`` after ``load_state_dict``.
     """
 
-    def __init__(
-        self,
-        d_model: int,
-        heads: int,
-        d_ff: int,
-        dropout: float = 0.1,
-        *,
-        activation: Activation = "relu",
-        fused: bool = False,
-    ) -> None:
-        super().__init__(d_model, heads, d_ff, dropout, activation, fused)
-
     def forward(
         self, x: Tensor, *, key_padding_mask: Tensor | None = None, attn_mask: Tensor | None = None
     ) -> Tensor:
@@ -148,17 +144,7 @@ class CausalSelfAttentionBlock(_PreNormLayer):
     called with a causal mask, when both use the same activation (GELU by default here).
     """
 
-    def __init__(
-        self,
-        d_model: int,
-        heads: int,
-        d_ff: int,
-        dropout: float = 0.1,
-        *,
-        activation: Activation = "gelu",
-        fused: bool = False,
-    ) -> None:
-        super().__init__(d_model, heads, d_ff, dropout, activation, fused)
+    default_activation: ClassVar[Activation] = "gelu"
 
     def forward(
         self,
@@ -193,10 +179,10 @@ class TransformerDecoderLayer(_PreNormLayer):
         d_ff: int,
         dropout: float = 0.1,
         *,
-        activation: Activation = "relu",
+        activation: Activation | None = None,
         fused: bool = False,
     ) -> None:
-        super().__init__(d_model, heads, d_ff, dropout, activation, fused)
+        super().__init__(d_model, heads, d_ff, dropout, activation=activation, fused=fused)
         self.multihead_attn = MultiHeadAttention(d_model, heads, dropout=dropout, fused=fused)
         self.norm3 = nn.LayerNorm(d_model)
         self.dropout3 = nn.Dropout(dropout)
