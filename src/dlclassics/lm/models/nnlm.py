@@ -51,9 +51,10 @@ class NNLM(FeatureLM):
         B, L = x.shape
         e = self.embedding(contexts.flip(-1)).view(B, L, -1)  # (B, L, (n − 1)·m), newest first
         e = self.dropout(e)
-        h = torch.tanh(self.hidden(e))  # (B, L, hidden)
+        h = self.dropout(torch.tanh(self.hidden(e)))  # (B, L, hidden)
+        # e is dropped once: the direct connections read the same thinned embeddings
         features = torch.cat([h, e], dim=-1) if self.direct else h
-        return self.dropout(features), (last,)
+        return features, (last,)
 
     def advance(self, x: Tensor, state: State) -> State:
         return (torch.cat([state[0], x], dim=1)[:, -(self.n - 1) :],)
