@@ -3,16 +3,19 @@
 Issue 7 targets: NNLM test perplexity ≥ 20 % below our interpolated KN trigram; LSTM below
 the modified KN 5-gram and below the NNLM; every neural model trained within 60 minutes on
 2 cores. Each model trains for a fixed budget of process CPU time on one thread (each row's
-``cpu_budget``; the commands are in the JSON): the NNLM 1,800 s and the LSTM 1,200 s (two
-processes on the 2-core machine, nothing else running); the RNN, GRU, Transformer and maxent
-rows come from an earlier round on a machine shared at load 10–15, at 100–300 s, and are
-under-trained.
+``cpu_budget``; the commands are in the JSON), two processes on the 2-core machine: the NNLM
+3,000 s (it used 3,339 s with calibration and the final validation), the LSTM, GRU and
+Transformer 1,200 s; the RNN and maxent rows come from an earlier round on a machine shared
+at load 10–15, at 100 s, and are under-trained.
 
-Result: LSTM 97.45 test perplexity, below KN5 (146.74) and the NNLM (155.23): met. The NNLM
-alone is 2.7 % *above* KN3 (151.11); mixed with KN3 it is 128.89, 14.7 % below: the 20 %
-goal is **not** met. Its validation perplexity was best after 2,000 of 4,966 steps (~5 epochs,
-168.3) and flat or worse after: more training does not help this model; regularisation
-or a larger context might.
+Result: LSTM 97.45 test perplexity, below KN5 (146.74) and the NNLM: met. The NNLM — 9
+words of context (order 10), 128-dimensional word vectors, 768 tanh units, no direct
+connections, dropout 0.5 — is 138.71 alone, 8.2 % below KN3 (151.11), and **118.69 mixed
+with KN3, 21.5 % below it: met** (Bengio et al. report 24 %). The earlier configuration
+(order 5, 256 units, dropout 0.2, 1,800 s) overfitted after ~5 epochs and reached only
+155.23 alone / 128.89 mixed (14.7 %); a longer context and heavier dropout made the
+difference (order 6, 512 units, dropout 0.5 at 1,800 s, an exploration run before a fix that
+stopped the embeddings being dropped twice on the direct connections: 149.82 / 127.39).
 
     python benchmarks/lm_brown.py --model lstm --budget 300   # one model: train + score
     python benchmarks/lm_brown.py --collect         # n-gram rows + the neural rows → JSON
@@ -84,7 +87,11 @@ K_GRID = (1.0, 0.1, 0.01, 0.001)  # add-k's k, chosen by val perplexity
 # model -> (architecture, windows per step, peak lr); sizes chosen to fit the CPU budget
 SETTINGS: dict[str, tuple[LMModelConfig, int, float]] = {
     "maxent": (LMModelConfig(order=3, buckets=1 << 22, bptt=32), 16, 1e-2),
-    "nnlm": (LMModelConfig(order=5, embed=96, hidden=256, dropout=0.2, bptt=32), 64, 2e-3),
+    "nnlm": (
+        LMModelConfig(order=10, embed=128, hidden=768, direct=False, dropout=0.5, bptt=32),
+        64,
+        2e-3,
+    ),
     "rnn": (LMModelConfig(embed=256, hidden=256, dropout=0.2, bptt=32), 64, 2e-3),
     "lstm": (LMModelConfig(embed=256, hidden=256, dropout=0.2, bptt=32), 64, 2e-3),
     "gru": (LMModelConfig(embed=256, hidden=256, dropout=0.2, bptt=32), 64, 2e-3),
@@ -96,7 +103,7 @@ SETTINGS: dict[str, tuple[LMModelConfig, int, float]] = {
 }
 NAMES = {
     "maxent": "maximum entropy (hashed 1–3-gram features)",
-    "nnlm": "NNLM (Bengio 2003), 5-gram context",
+    "nnlm": "NNLM (Bengio 2003), {n}-gram context",
     "rnn": "RNN (Elman)",
     "lstm": "LSTM",
     "gru": "GRU",
@@ -145,7 +152,7 @@ def train_model(name: str, budget: float, seed: int) -> dict[str, Any]:
     }
     row: dict[str, Any] = {
         "table": "brown",
-        "model": NAMES[name],
+        "model": NAMES[name].format(n=arch.order),
         "order": arch.order if name in ("maxent", "nnlm") else None,
         "params": sum(p.numel() for p in task.parameters()),
         "valid_ppl": round(StreamScore.of(log_probs["val"]).perplexity, 2),
