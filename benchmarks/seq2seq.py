@@ -18,9 +18,10 @@ the two strongest models): gru-bahdanau 21.96 / 25.56 (8,366 steps, 3,231 CPU-s 
 transformer 21.90 / 23.59 (3,715 steps, 2,582 CPU-s used; chrF 45.6 against 45.0, the one
 metric it wins). The Transformer gained 8.2 BLEU from the longer budget, Bahdanau 6.0; it is
 level greedy and 2.0 behind with beam (1.8–2.5 behind at every k ≥ 3 of the sweep): the goal
-is still **not** met. It also spent 20 % less CPU than Bahdanau: the step probe over-prices
-its steps (0.84 s probed, 0.70 s in training) while it prices Bahdanau's about right (0.37
-vs 0.39). Earlier rounds (pairs ≤ 20 tokens, 6,669 train pairs, 150 and 300 CPU-seconds; all
+is still **not** met. It also spent 20 % less CPU than Bahdanau: its step probe read 0.84 s
+(0.70 s in training) because other work shared the machine while it probed — on the idle
+machine the probe reads 0.67 s, and Bahdanau's 0.36 s (0.39 in training). Earlier rounds
+(pairs ≤ 20 tokens, 6,669 train pairs, 150 and 300 CPU-seconds; all
 far from converged, no goal met but beam ≥ greedy) are in the same file, keyed
 ``max_len_20_…``. On a task small enough to learn in seconds — reversing 3–7 symbols, 300
 steps — attention is decisive: 0.79–0.935 exact match over 8 seeds vs about 0.5 for the
