@@ -14,7 +14,9 @@ import torch.nn.functional as F
 from dlclassics.errors import ConfigError
 from dlclassics.lm.data import StreamWindows
 from dlclassics.lm.models import MODELS, LMModelConfig, build_model
+from dlclassics.lm.models.base import context_windows
 from dlclassics.lm.models.maxent import HashedGather, MaxEntLM
+from dlclassics.lm.models.nnlm import NNLM
 from dlclassics.lm.task import LMTask
 
 V = 23
@@ -70,6 +72,25 @@ def test_nnlm_context_is_the_last_n_minus_1_tokens_only() -> None:
     torch.testing.assert_close(
         model.log_probs(a, state)[0][:, -1], model.log_probs(b, state)[0][:, -1]
     )
+
+
+def test_nnlm_direct_connections_see_the_embeddings_dropped_once() -> None:
+    """Inverted dropout p = 0.5 once: each direct feature is 0 or 2·e, never 4·e."""
+    from dataclasses import replace
+
+    torch.manual_seed(0)
+    model = build_model("nnlm", replace(SMALL, dropout=0.5, direct=True), V)
+    assert isinstance(model, NNLM)
+    model.train()
+    x = tokens(4, 6)
+    state = model.initial_state(4, x.device)
+    features, _ = model.features(x, state)
+    direct = features[..., SMALL.hidden :]  # the (n − 1)·m embedding part
+    contexts, _ = context_windows(x, state[0], SMALL.order)  # (B, L, n − 1), as features
+    e = model.embedding(contexts.flip(-1)).reshape(direct.shape)
+    kept = direct != 0
+    assert 0 < kept.float().mean() < 1
+    torch.testing.assert_close(direct[kept], 2 * e[kept])
 
 
 def test_order_below_one_and_nnlm_order_one_are_config_errors() -> None:
