@@ -17,7 +17,7 @@ round. Long BPE round (``--subwords 4000 --cpu-budget 3600 --root runs/s2s-L30-b
 the two strongest models): gru-bahdanau 21.96 / 25.56 (8,366 steps, 3,231 CPU-s used),
 transformer 21.90 / 23.59 (3,715 steps, 2,582 CPU-s used; chrF 45.6 against 45.0, the one
 metric it wins). The Transformer gained 8.2 BLEU from the longer budget, Bahdanau 6.0; it is
-level greedy and 2.0 behind with beam (1.8–2.5 behind at every k ≥ 3 of the sweep): the goal
+level greedy and 2.0 behind with beam (sweep: 1.8 behind best setting against best): the goal
 is still **not** met. It also spent 20 % less CPU than Bahdanau: its step probe read 0.84 s
 (0.70 s in training) because other work shared the machine while it probed — on the idle
 machine the probe reads 0.67 s, and Bahdanau's 0.36 s (0.39 in training). Earlier rounds
