@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from dlclassics.data.catalog import Converter, Source
+from dlclassics.data.catalog import Converter, Dataset, Source
 from dlclassics.data.extract import find_member
-from dlclassics.data.sets._text import ALL, split_path, write_lines
+from dlclassics.data.sets._text import ALL, describer, split_path, write_lines
 from dlclassics.data.stream import iter_lines
 from dlclassics.errors import DataError
 
@@ -78,3 +78,20 @@ def read_similarity(name: str, split: str) -> Iterator[tuple[str, str, float]]:
     for line in iter_lines(path, skip_blank=True):
         w1, w2, score = line.split("\t")
         yield w1, w2, float(score)
+
+
+def similarity_dataset(
+    name: str, filename: str, *, description: str, citation: str, pairs: int, sha256: str
+) -> Dataset:
+    """The catalog record of a similarity set: gensim's file → ``all.tsv`` (digest ``sha256``)."""
+    return Dataset(
+        name=name,
+        description=description,
+        license="free for research (authors' distribution)",
+        citation=citation,
+        sources=gensim_test_data(filename),
+        splits={"all": f"every pair, file order (an evaluation set): {pairs} pairs"},
+        convert=similarity_converter(filename),
+        describe=describer("word pairs", ALL, ".tsv", lambda line: line.replace("\t", " ")),
+        files={"all.tsv": sha256},
+    )

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dlclassics.data.catalog import DATASETS, Dataset
-from dlclassics.data.sets._gensim import gensim_test_data, read_similarity, similarity_converter
-from dlclassics.data.sets._text import ALL, describer
+from dlclassics.data.catalog import DATASETS
+from dlclassics.data.sets._gensim import read_similarity, similarity_dataset
 
 NAME = "simlex999"
 FILENAME = "simlex999.txt"
@@ -38,21 +37,16 @@ def pairs(split: str = "all") -> Iterator[tuple[str, str, float]]:
     return read_similarity(NAME, split)
 
 
-DATASET = Dataset(
-    name=NAME,
+DATASET = similarity_dataset(
+    NAME,
+    FILENAME,
     description="SimLex-999: 999 English word pairs with human similarity scores (0–10)",
-    license="free for research (authors' distribution)",
     citation=(
         "F. Hill, R. Reichart, A. Korhonen. SimLex-999: Evaluating Semantic Models with "
         "(Genuine) Similarity Estimation. Computational Linguistics 41(4):665–695, 2015."
     ),
-    sources=gensim_test_data(FILENAME),
-    splits={"all": "every pair, file order (an evaluation set): 999 pairs"},
-    convert=similarity_converter(FILENAME),
-    describe=describer("word pairs", ALL, ".tsv", lambda line: line.replace("\t", " ")),
-    files={
-        "all.tsv": "405394ffb7d25f6d0e3c041f87c9f27d29dc6b047506769953e85c4523b11685",
-    },
+    pairs=999,
+    sha256="405394ffb7d25f6d0e3c041f87c9f27d29dc6b047506769953e85c4523b11685",
 )
 
 DATASETS.add(NAME, DATASET)

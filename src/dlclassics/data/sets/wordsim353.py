@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dlclassics.data.catalog import DATASETS, Dataset
-from dlclassics.data.sets._gensim import gensim_test_data, read_similarity, similarity_converter
-from dlclassics.data.sets._text import ALL, describer
+from dlclassics.data.catalog import DATASETS
+from dlclassics.data.sets._gensim import read_similarity, similarity_dataset
 
 NAME = "wordsim353"
 FILENAME = "wordsim353.tsv"
@@ -36,21 +35,16 @@ def pairs(split: str = "all") -> Iterator[tuple[str, str, float]]:
     return read_similarity(NAME, split)
 
 
-DATASET = Dataset(
-    name=NAME,
+DATASET = similarity_dataset(
+    NAME,
+    FILENAME,
     description="WordSim-353: 353 English word pairs with mean human relatedness (0–10)",
-    license="free for research (authors' distribution)",
     citation=(
         "L. Finkelstein, E. Gabrilovich, Y. Matias, E. Rivlin, Z. Solan, G. Wolfman, E. "
         "Ruppin. Placing Search in Context: The Concept Revisited. ACM TOIS 20(1):116–131, 2002."
     ),
-    sources=gensim_test_data(FILENAME),
-    splits={"all": "every pair, file order (an evaluation set): 353 pairs"},
-    convert=similarity_converter(FILENAME),
-    describe=describer("word pairs", ALL, ".tsv", lambda line: line.replace("\t", " ")),
-    files={
-        "all.tsv": "7968d0b0f8851fd1932c0aa998482f12396761774769450b290f142f52942b8c",
-    },
+    pairs=353,
+    sha256="7968d0b0f8851fd1932c0aa998482f12396761774769450b290f142f52942b8c",
 )
 
 DATASETS.add(NAME, DATASET)
