@@ -87,7 +87,7 @@ import torch
 
 from _common import write_results
 from dlclassics.config import replace
-from dlclassics.io import write_json
+from dlclassics.io import write_json, write_text
 from dlclassics.seq2seq.data import LengthBuckets, build_vocabs, load_examples
 from dlclassics.seq2seq.models import NetConfig
 from dlclassics.seq2seq.run import (
@@ -108,6 +108,7 @@ PAIRS = ("en-es", "es-en")
 BEAMS = (1, 3, 5, 10)
 ALPHAS = (0.0, 0.6, 1.0)
 VAL_ALPHAS = (0.0, 0.6, 1.0, 1.5, 2.0)  # α tried on the validation set for beam 5
+VAL_ALPHA_HYP = "test.beam5.val_alpha.hyp.txt"  # its test translations (greedy: test.hyp.txt)
 
 # Sizes: the RNNs share emb 128 / hidden 256 (emb 128 halves the output layer's cost, the
 # largest part of a step with ~4,400 target words); the Transformer is sized to cost about
@@ -205,7 +206,9 @@ def evaluate(p: Plan, sweep_limit: int | None) -> list[dict[str, Any]]:
 
     stats = read_json(p.run_dir / "train_stats.json", "train it first: --phase train")
 
-    def row(split: str, method: str, beam: int, alpha: float, limit: int | None) -> dict[str, Any]:
+    def row(
+        split: str, method: str, beam: int, alpha: float, limit: int | None, save: str = ""
+    ) -> dict[str, Any]:
         r = evaluate_run(
             p.run_dir,
             beam=beam,
@@ -215,7 +218,10 @@ def evaluate(p: Plan, sweep_limit: int | None) -> list[dict[str, Any]]:
             limit=limit,
             examples=3,
             write=split == "test" and method == "greedy" and limit is None,
+            keep_hypotheses=bool(save),
         )
+        if save:  # the scored strings, for the paired bootstrap of --phase report
+            write_text(p.run_dir / save, "".join(line + "\n" for line in r["hypotheses"]))
         out = {
             "pair": r["pair"],
             "model": p.model,
@@ -246,7 +252,7 @@ def evaluate(p: Plan, sweep_limit: int | None) -> list[dict[str, Any]]:
     # then that setting on the whole test set, marked "alpha_from": "val"
     tuning = [row("val", "beam", 5, a, None) for a in VAL_ALPHAS]
     best = max(tuning, key=lambda r: r["bleu"])["alpha"]
-    rows = [*tuning, {**row("test", "beam", 5, best, None), "alpha_from": "val"}]
+    rows = [*tuning, {**row("test", "beam", 5, best, None, VAL_ALPHA_HYP), "alpha_from": "val"}]
     # the goals' two settings on the whole test set; the greedy + k × α sweep on its first
     # `sweep_limit` pairs (on all of it when None, without repeating the two)
     full = [("greedy", 1, 0.0), ("beam", 5, 0.6)]
@@ -297,6 +303,30 @@ def goals(rows: list[dict[str, Any]]) -> dict[str, Any]:
             best_rnn = max(table[m] for m in [*rnns, "gru"] if m in models)
             out[f"transformer_minus_best_rnn_{name}"] = round(table["transformer"] - best_rnn, 2)
             out[f"transformer_ge_best_rnn_{name}"] = table["transformer"] >= best_rnn
+    return out
+
+
+def significance(root: Path, pair: str, goal: dict[str, Any]) -> dict[str, Any]:
+    """The Transformer against the best RNN of a round: paired bootstrap on the test set,
+    greedy and beam 5 with the α chosen on validation (each model's saved translations)."""
+    from dlclassics.seq2seq.bleu import paired_bootstrap
+    from dlclassics.seq2seq.data import tokenize
+
+    out: dict[str, Any] = {}
+    for name, hyp_file in (("greedy", "test.hyp.txt"), ("beam5_val_alpha", VAL_ALPHA_HYP)):
+        table = goal.get(f"{name}_bleu", {})
+        rnns = [m for m in table if m != "transformer"]
+        if "transformer" not in table or not rnns:
+            continue
+        best = max(rnns, key=table.__getitem__)
+        base, system = (root / f"{pair}-{m}" / hyp_file for m in (best, "transformer"))
+        refs = root / f"{pair}-transformer" / "test.ref.txt"
+        if not (base.is_file() and system.is_file() and refs.is_file()):
+            logging.info("%s %s: no saved %s translations, no bootstrap", root, pair, name)
+            continue
+        lines = [f.read_text(encoding="utf-8").splitlines() for f in (base, system, refs)]
+        test = paired_bootstrap(*lines, lowercase=tokenize("A") == ["a"])
+        out[name] = {"baseline": best, "system": "transformer", **test}
     return out
 
 
@@ -358,10 +388,12 @@ def main() -> None:
         rows = [row for d in present for row in saved_rows(d)]
         budgets = sorted({r["cpu_budget"] for r in rows})
         rounds = dict.fromkeys((r["round"], r["pair"]) for r in rows)  # in --root/--also order
-        by_round = {
-            f"{name}_{pair}": goals([r for r in rows if (r["round"], r["pair"]) == (name, pair)])
-            for name, pair in rounds
-        }
+        by_name = {root.name: root for root in roots}
+        by_round = {}
+        for name, pair in rounds:
+            goal = goals([r for r in rows if (r["round"], r["pair"]) == (name, pair)])
+            test = significance(by_name[name], pair, goal)
+            by_round[f"{name}_{pair}"] = {**goal, **({"paired_bootstrap": test} if test else {})}
         path = write_results(
             "seq2seq",
             "Bible translation: no attention vs Bahdanau vs Luong vs Transformer; greedy vs beam",

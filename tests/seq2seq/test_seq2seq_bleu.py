@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlclassics.errors import DataError
-from dlclassics.seq2seq.bleu import corpus_scores, detokenize
+from dlclassics.seq2seq.bleu import corpus_scores, detokenize, paired_bootstrap
 from dlclassics.seq2seq.data import tokenize
 
 WORDS = ["the", "a", "man", "dog", "sees", "loves", ",", ".", "?", "el", "perro", "¿"]
@@ -78,3 +78,23 @@ def test_scoring_needs_one_reference_per_hypothesis_and_some_sentences() -> None
         corpus_scores(["a", "b"], ["a"], lowercase=True)
     with pytest.raises(DataError, match="no sentences"):
         corpus_scores([], [], lowercase=True)
+
+
+def test_paired_bootstrap_tells_a_real_difference_from_chance() -> None:
+    refs = [f"the man number {i} went to the city of {i % 7} today ." for i in range(60)]
+    weak = [r.replace("went", "goes").replace("city", "town") for r in refs]
+    # even and odd halves weakened: the same quality, different sentences
+    evens = [w if i % 2 == 0 else r for i, (r, w) in enumerate(zip(refs, weak, strict=True))]
+    odds = [w if i % 2 else r for i, (r, w) in enumerate(zip(refs, weak, strict=True))]
+    chance = paired_bootstrap(evens, odds, refs, lowercase=False, samples=200)
+    assert abs(chance["delta"]) < 1.0 and chance["p_value"] > 0.2
+    better = paired_bootstrap(weak, odds, refs, lowercase=False, samples=200)
+    assert better["p_value"] < 0.05
+    assert better["delta"] == pytest.approx(
+        corpus_scores(odds, refs, lowercase=False).bleu
+        - corpus_scores(weak, refs, lowercase=False).bleu,
+        abs=0.01,
+    )
+    assert better["system_ci95"] > 0 and better["samples"] == 200
+    with pytest.raises(DataError, match="must translate every sentence"):
+        paired_bootstrap(weak[:-1], odds, refs, lowercase=False)

@@ -84,8 +84,13 @@ def evaluate_run(
     which: Literal["best", "last"] = "best",
     device: str = "auto",
     write: bool = True,
+    keep_hypotheses: bool = False,
 ) -> dict[str, Any]:
-    """Decode a run's split and score it; the eval.json dict (written to the run if ``write``)."""
+    """Decode a run's split and score it; the eval.json dict (written to the run if ``write``).
+
+    ``keep_hypotheses``: the result also holds the scored strings, one per sentence, under
+    ``"hypotheses"`` (never written to eval.json).
+    """
     from dlclassics.seq2seq.data import load_examples, tokenize
     from dlclassics.seq2seq.run import saved_config
 
@@ -149,6 +154,8 @@ def evaluate_run(
         write_text(run_dir / f"{split}.hyp.txt", "".join(line + "\n" for line in scored))
         write_text(run_dir / f"{split}.ref.txt", "".join(e.tgt_text + "\n" for e in pairs))
         write_json(run_dir / "eval.json", result)
+    if keep_hypotheses:
+        result["hypotheses"] = scored
     return result
 
 
