@@ -1,40 +1,38 @@
 """What each idea of notes 002/003/001 buys in translation: attention, beam search, Transformer.
 
-Result (``benchmarks/results/seq2seq.json``; one seed). The main round: Bible en→es pairs of
-≤ 30 tokens (``--max-len 30``: 16,555 train / 500 val / 1,000 test), 1,500 process
-CPU-seconds per model on one thread (1,214–1,271 s used; BPE round 1,191–1,369 s). Test
-BLEU, greedy / beam 5 with α = 0.6: gru 6.88 / 7.12, gru-bahdanau 14.59 / 16.13, lstm-luong
-2.98 / 3.29, transformer 11.19 / 11.61. Attention gains +9.0 BLEU over the fixed context
-(goal +3: met); beam ≥ greedy for all four (on the 300-pair k × α sweep α = 1.0 is best for
-every model and k ≥ 3); the Transformer is 4.5 below Bahdanau (goal: not met) — per step it
-learns about as fast, but a step costs it ~1.0 CPU-second against Bahdanau's 0.6 (its
-256-wide tied output layer over 9,339 target words is the largest part), so it gets 1,237
-steps against 2,091. BPE round (``--subwords 4000``: SentencePiece BPE, 4,000 pieces a side,
-same pairs and budget): gru-bahdanau 16.28 / 19.52 (3,344 steps), transformer 13.46 / 15.42
-(1,683 steps). Subwords help both (+3.4 and +3.8 BLEU with beam) and cut the cost of a step,
-but the Transformer still trails Bahdanau by 4.1: the Transformer goal is not met in either
-round. Long BPE round (``--subwords 4000 --cpu-budget 3600 --root runs/s2s-L30-bpe4k-c3600``,
-the two strongest models): gru-bahdanau 21.96 / 25.56 (8,366 steps, 3,231 CPU-s used),
-transformer 21.90 / 23.59 (3,715 steps, 2,582 CPU-s used; chrF 45.6 against 45.0, the one
-metric it wins). The Transformer gained 8.2 BLEU from the longer budget, Bahdanau 6.0; it is
-level greedy and 2.0 behind with beam (sweep: 1.8 behind best setting against best): the goal
-is still **not** met. It also spent 20 % less CPU than Bahdanau: its step probe read 0.84 s
-(0.70 s in training) because other work shared the machine while it probed — on the idle
-machine the probe reads 0.67 s, and Bahdanau's 0.36 s (0.39 in training). Earlier rounds
-(pairs ≤ 20 tokens, 6,669 train pairs, 150 and 300 CPU-seconds; all
-far from converged, no goal met but beam ≥ greedy) are in the same file, keyed
-``max_len_20_…``. On a task small enough to learn in seconds — reversing 3–7 symbols, 300
-steps — attention is decisive: 0.79–0.935 exact match over 8 seeds vs about 0.5 for the
-fixed context (``tests/seq2seq/test_seq2seq_train.py``).
+Result (``benchmarks/results/seq2seq.json``; one seed; the table is in the README). Bible
+verses of ≤ 30 tokens (``--max-len 30``: 16,555 train / 500 val / 1,000 test), test BLEU
+with greedy / beam 5 α 0.6 (/ beam 5 with the model's own α, best on validation, where the
+round was decoded with it):
 
-Bible en→es (``--pair en-es``; :mod:`dlclassics.seq2seq.data`: pairs of ≤ ``--max-len``
-tokens both sides, the fixed seeded split of the module). Four models, each trained with the
-same CPU budget — ``--cpu-budget`` seconds of *process CPU time* on one torch thread
-(``torch.set_num_threads(1)``; the issue allows an hour on 2 cores) — then decoded on the
-test set. Adam at lr 2·10⁻³ (cosine, warm-up 4 % of the steps or at least 100, clip 1.0)
-for all four: the budget allows only a few epochs, so the larger rate of the usual
-1–3·10⁻³ range; not tuned further. ``--subwords N``: the same on SentencePiece BPE pieces
-(:mod:`dlclassics.seq2seq.subword`), N per side.
+* en→es words, 1,500 CPU-s: gru 6.88 / 7.12, gru-bahdanau 14.59 / 16.13, lstm-luong
+  2.98 / 3.29, transformer 11.19 / 11.61. Attention +9.0 BLEU over the fixed context (goal
+  +3: met); beam ≥ greedy for every model (met).
+* en→es BPE (``--subwords 4000``), 1,500 CPU-s: gru-bahdanau 16.28 / 19.52, transformer
+  13.46 / 15.42 — a Transformer step costs ~1.8× a GRU step, so at a short budget it gets
+  half the steps and trails.
+* en→es BPE, the long round (``s2s-L30-bpe4k-c3600``: ``--steps`` 8,366 and 4,348, the
+  counts a 3,600 CPU-s probe gave): gru-bahdanau 21.40 / 24.97 / 24.80 (α 0; 4,736 CPU-s),
+  transformer 23.53 / 25.12 / 25.79 (α 1.5; 3,991 CPU-s; chrF 47.9 against 44.1).
+  Transformer ≥ the best RNN: **met** in all three settings — +2.13 greedy (paired bootstrap
+  p = 0.001), +0.99 with each model's own α (p = 0.005), +0.15 at α 0.6 (p = 0.24: level).
+  Round ``s2s-L30-bpe4k-c3600-first``: the first run of this round, on another CPU, where the
+  Transformer's probe ran under load and gave it 3,715 steps: gru-bahdanau 21.96 / 25.56,
+  transformer 21.90 / 23.59.
+
+Earlier rounds (pairs ≤ 20 tokens, 150 and 300 CPU-seconds; far from converged) are in the
+same file. On a task small enough to learn in seconds — reversing 3–7 symbols, 300 steps —
+attention is decisive: 0.79–0.935 exact match over 8 seeds vs about 0.5 for the fixed
+context (``tests/seq2seq/test_seq2seq_train.py``).
+
+Bible en→es or es→en (``--pair en-es|es-en``; :mod:`dlclassics.seq2seq.data`: pairs of
+≤ ``--max-len`` tokens both sides, the fixed seeded split of the module). Four models, each
+trained with the same CPU budget — ``--cpu-budget`` seconds of *process CPU time* on one
+torch thread (``torch.set_num_threads(1)``; the issue allows an hour on 2 cores) — then
+decoded on the test set. Adam at lr 2·10⁻³ (cosine, warm-up 4 % of the steps or at least
+100, clip 1.0) for all four: the budget allows only a few epochs, so the larger rate of the
+usual 1–3·10⁻³ range; not tuned further. ``--subwords N``: the same on SentencePiece BPE
+pieces (:mod:`dlclassics.seq2seq.subword`), N per side.
 
 * ``gru`` — GRU encoder–decoder with one fixed context vector (no attention);
 * ``gru-bahdanau`` — bidirectional GRU encoder + additive attention;
@@ -45,7 +43,14 @@ Budget → steps. A model's step count is fixed before training (the cosine sche
 its horizon): ``max_steps = cpu_budget / (1.15 × CPU seconds per step)``, the cost per step
 measured on ``PROBE_STEPS`` random training buckets just before, after ``PROBE_WARMUP``
 untimed ones (1.15: evaluation and checkpoint overhead; the probe still reads high, so runs
-use ~80–85 % of the budget). The CPU seconds actually spent in
+use ~80–90 % of the budget). A probe taken under heavier load than its training gives too
+few steps: the first Transformer run of the 3,600 CPU-s round priced its step while other
+work shared the machine (round ``s2s-L30-bpe4k-c3600-contended``). ``--steps N`` fixes the
+step count instead: the long round was trained again that way, at the counts the probe gave
+on an idle machine (gru-bahdanau 8,366, transformer 4,348). One thread and one seed repeat a
+run exactly on one machine, not across CPUs: the re-run of the long round (another CPU
+model, ~1.3–1.6× slower a step) gave BLEU a few tenths away from the first. The CPU seconds
+actually spent in
 ``Trainer.fit`` (evaluations on val included) are reported as ``train_seconds``; wall-clock
 seconds too (``train_wall_seconds``), which on this shared 2-core machine (~6 processes of
 other work) are 2–4× larger and not comparable between runs.
@@ -53,24 +58,38 @@ other work) are 2–4× larger and not comparable between runs.
 Decoding: greedy, and beam search k ∈ {1, 3, 5, 10} × α ∈ {0, 0.6, 1.0} (score / |Y|^α),
 by :func:`dlclassics.seq2seq.evaluate.evaluate_run` — BLEU and chrF by sacreBLEU (signature
 in the file), lowercased, detokenized hypothesis vs raw reference; ``decode_seconds`` is wall
-time of the batched search (64 sentences a batch). Greedy and beam 5 / α 0.6 (the goals'
-settings) are scored on the whole 1,000-pair test set; with ``--sweep-limit N`` the k × α
-sweep (and a greedy row for reference) uses the first N test pairs (canonical order, so
-mostly Old Testament) — ``sentences`` in each row says which.
+time of the batched search (64 sentences a batch). Scored on the whole 1,000-pair test set:
+greedy, beam 5 with α = 0.6, and beam 5 with *each model's own α*, the best of
+``VAL_ALPHAS`` on the 500 validation pairs (rows ``"split": "val"``; the test row is marked
+``"alpha_from": "val"``) — the Transformer's outputs run short and it prefers α 1.0–2.0
+where the RNNs prefer 0–1.0, so one fixed α favours one family. With ``--sweep-limit N`` the
+k × α sweep (and a greedy row for reference) uses the first N test pairs (canonical order,
+so mostly Old Testament) — ``sentences`` in each row says which.
+
+The report's ``goals`` are per round (the root directory's name and the pair) on the whole
+test set. ``paired_bootstrap``: the Transformer against the best RNN of the round on the
+same sentences, for each of the three settings — the BLEU difference, sacreBLEU's paired
+bootstrap p-value (1,000 resamples) and each system's 95 % interval
+(:func:`dlclassics.seq2seq.bleu.paired_bootstrap`), so that a gap of a few tenths is not
+read as a win.
 
     python benchmarks/seq2seq.py                               # train all four, then decode
     python benchmarks/seq2seq.py --phase train --models gru    # one model (run 4 in parallel)
     python benchmarks/seq2seq.py --phase eval --models gru     # decode one trained run
     python benchmarks/seq2seq.py --phase report                # collect the rows, write JSON
 
-The committed results: each model trained and then decoded by one process, two at a time
-(``--phase train --models M --cpu-budget 1500 --root runs/s2s-L30``, then ``--phase eval
---models M --root runs/s2s-L30 --sweep-limit 300``: the k × α sweep on the first 300 test
-pairs); the BPE round the same with ``--subwords 4000 --root runs/s2s-L30-bpe4k``, the long
-one with ``--subwords 4000 --cpu-budget 3600 --root runs/s2s-L30-bpe4k-c3600``; then
-``--phase report --root runs/s2s-L30 --also runs/s2s-L30-bpe4k runs/s2s-L30-bpe4k-c3600
-runs/bench-seq2seq-b300 runs/bench-seq2seq`` (the last two: the earlier rounds,
-``--max-len 20``).
+The committed results: each model trained and then decoded by one process, at most two
+at a time (``--phase train --models M --cpu-budget 1500 --root runs/s2s-L30``, then
+``--phase eval --models M --root runs/s2s-L30 --sweep-limit 300``: the k × α sweep on the
+first 300 test pairs); the BPE round the same with ``--subwords 4000 --root
+runs/s2s-L30-bpe4k``; the long round with ``--subwords 4000 --cpu-budget 3600 --steps N
+--root runs/s2s-L30-bpe4k-c3600``; es→en with ``--pair es-en --subwords 4000 --cpu-budget
+1500 --root runs/s2s-L30-bpe4k-esen``; then ``--phase report --root runs/s2s-L30-bpe4k-c3600
+--also runs/s2s-L30-bpe4k-esen``. The report keeps the committed rows of every round it does
+not collect again (:func:`kept_rows`: the run directories are not committed), so the earlier
+rounds — ``s2s-L30``, ``s2s-L30-bpe4k``, ``s2s-L30-bpe4k-c3600-first`` and the ``--max-len
+20`` rounds ``bench-seq2seq-b300`` and ``bench-seq2seq`` — stay in the file as they were
+measured.
 """
 
 from __future__ import annotations
@@ -85,7 +104,7 @@ from typing import Any
 
 import torch
 
-from _common import write_results
+from _common import RESULTS, write_results
 from dlclassics.config import replace
 from dlclassics.io import write_json, write_text
 from dlclassics.seq2seq.data import LengthBuckets, build_vocabs, load_examples
@@ -174,9 +193,12 @@ def cpu_per_step(config: Seq2SeqTrainConfig) -> float:
     return (time.process_time() - start) / PROBE_STEPS
 
 
-def train(p: Plan, budget: float) -> dict[str, Any]:
+def train(p: Plan, budget: float, fixed_steps: int | None = None) -> dict[str, Any]:
+    """Train one model; its step count from the CPU budget and a probe of one step's cost, or
+    ``fixed_steps`` (to repeat an earlier run exactly: one thread and one seed are
+    deterministic, so the same step count gives the same weights)."""
     per_step = cpu_per_step(p.config)
-    steps = max(100, int(budget / (per_step * OVERHEAD)))
+    steps = fixed_steps or max(100, int(budget / (per_step * OVERHEAD)))
     trainer = replace(
         p.config.trainer,
         max_steps=steps,
@@ -194,6 +216,7 @@ def train(p: Plan, budget: float) -> dict[str, Any]:
         "train_seconds": result.cpu_seconds,
         "train_wall_seconds": result.wall_seconds,
         "cpu_budget": budget,
+        "steps_from": "fixed" if fixed_steps else "probe",
         "max_len": p.config.max_len,
         "subwords": p.config.subwords,
     }
@@ -352,6 +375,18 @@ def saved_rows(run_dir: Path) -> list[dict[str, Any]]:
     return [{**row, **extra} for row in rows]
 
 
+def kept_rows(results: Path, collected: set[str]) -> list[dict[str, Any]]:
+    """The rows of the committed results file whose round is not collected now: a report
+    rebuilt from the run directories on one machine keeps the rounds trained elsewhere (the
+    run directories are not committed), and a round collected again replaces its old rows."""
+    if not results.is_file():
+        return []
+    old: list[dict[str, Any]] = read_json(results, "the committed results")["rows"]
+    kept = [r for r in old if r["round"] not in collected]
+    logging.info("kept %d rows of %s (rounds not collected now)", len(kept), results)
+    return kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phase", choices=("train", "eval", "report", "all"), default="all")
@@ -364,6 +399,9 @@ def main() -> None:
         "--also", type=Path, nargs="*", default=[], help="report: more roots (other budgets)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--steps", type=int, default=None, help="train: this many steps, not the budget's"
+    )
     parser.add_argument(
         "--max-len", type=int, default=MAX_LEN, help="longest pair kept (tokens a side)"
     )
@@ -378,7 +416,7 @@ def main() -> None:
     ]
     if args.phase in ("train", "all"):
         for p in plans:
-            train(p, args.cpu_budget)
+            train(p, args.cpu_budget, args.steps)
     if args.phase in ("eval", "all"):  # one process per model may run this in parallel
         for p in plans:
             write_json(p.run_dir / "bench_rows.json", {"rows": evaluate(p, args.sweep_limit)})
@@ -394,13 +432,14 @@ def main() -> None:
         for missing in sorted({d.parent for d in run_dirs} - {d.parent for d in present}):
             logging.info("no decoded runs in %s: left out", missing)
         rows = [row for d in present for row in saved_rows(d)]
+        rows = kept_rows(RESULTS / "seq2seq.json", {r["round"] for r in rows}) + rows
         budgets = sorted({r["cpu_budget"] for r in rows})
         rounds = dict.fromkeys((r["round"], r["pair"]) for r in rows)  # in --root/--also order
-        by_name = {root.name: root for root in roots}
+        by_name = {root.name: root for root in roots}  # a kept round's root: not on disk
         by_round = {}
         for name, pair in rounds:
             goal = goals([r for r in rows if (r["round"], r["pair"]) == (name, pair)])
-            test = significance(by_name[name], pair, goal)
+            test = significance(by_name[name], pair, goal) if name in by_name else {}
             by_round[f"{name}_{pair}"] = {**goal, **({"paired_bootstrap": test} if test else {})}
         path = write_results(
             "seq2seq",
