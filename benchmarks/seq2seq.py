@@ -20,7 +20,7 @@ round was decoded with it):
   Transformer's probe ran under load and gave it 3,715 steps: gru-bahdanau 21.96 / 25.56,
   transformer 21.90 / 23.59.
 * es→en BPE, 1,500 CPU-s: gru-bahdanau 13.99 / 15.71 / 15.55 (α 1; 2,027 steps, 966 CPU-s:
-  its probe ran beside a package build and read high), transformer 16.55 / 17.91 / 18.79
+  its probe, taken beside a compile, read high), transformer 16.55 / 17.91 / 18.79
   (α 1.5; 1,497 steps, 1,293 CPU-s); the Transformer ahead by 2.2–3.2 (p = 0.001 each),
   with 34 % more CPU.
 
