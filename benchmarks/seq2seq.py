@@ -49,12 +49,13 @@ measured on ``PROBE_STEPS`` random training buckets just before, after ``PROBE_W
 untimed ones (1.15: evaluation and checkpoint overhead; the probe still reads high, so runs
 use ~80–90 % of the budget). A probe taken under heavier load than its training gives too
 few steps: the first Transformer run of the 3,600 CPU-s round priced its step while other
-work shared the machine (round ``s2s-L30-bpe4k-c3600-contended``). ``--steps N`` fixes the
-step count instead: the long round was trained again that way, at the counts the probe gave
-on an idle machine (gru-bahdanau 8,366, transformer 4,348). One thread and one seed repeat a
-run exactly on one machine, not across CPUs: the re-run of the long round (another CPU
-model, ~1.3–1.6× slower a step) gave BLEU a few tenths away from the first. The CPU seconds
-actually spent in
+work shared the machine (round ``s2s-L30-bpe4k-c3600-first``). ``--steps N`` fixes the step
+count instead (no probe): the long round was trained again that way, gru-bahdanau at its
+first run's 8,366 steps, transformer at 4,348 (the count an uncommitted earlier re-run's
+probe chose on a quiet machine). One thread and one seed repeat a run exactly on one
+machine (the trainer's resume tests), not across CPUs: the re-run of the long round (another
+CPU model, ~1.3–1.5× slower a step) gave gru-bahdanau 0.6 BLEU below its first run. The CPU
+seconds actually spent in
 ``Trainer.fit`` (evaluations on val included) are reported as ``train_seconds``; wall-clock
 seconds too (``train_wall_seconds``), which on this shared 2-core machine (~6 processes of
 other work) are 2–4× larger and not comparable between runs.
@@ -90,7 +91,7 @@ runs/s2s-L30-bpe4k``; the long round with ``--subwords 4000 --cpu-budget 3600 --
 --root runs/s2s-L30-bpe4k-c3600``; es→en with ``--pair es-en --subwords 4000 --cpu-budget
 1500 --root runs/s2s-L30-bpe4k-esen``; then ``--phase report --root runs/s2s-L30-bpe4k-c3600
 --also runs/s2s-L30-bpe4k-esen``. The report keeps the committed rows of every round it does
-not collect again (:func:`kept_rows`: the run directories are not committed), so the earlier
+not collect again (:func:`kept_rounds`: the run directories are not committed), so the earlier
 rounds — ``s2s-L30``, ``s2s-L30-bpe4k``, ``s2s-L30-bpe4k-c3600-first`` and the ``--max-len
 20`` rounds ``bench-seq2seq-b300`` and ``bench-seq2seq`` — stay in the file as they were
 measured.
@@ -199,9 +200,9 @@ def cpu_per_step(config: Seq2SeqTrainConfig) -> float:
 
 def train(p: Plan, budget: float, fixed_steps: int | None = None) -> dict[str, Any]:
     """Train one model; its step count from the CPU budget and a probe of one step's cost, or
-    ``fixed_steps`` (to repeat an earlier run exactly: one thread and one seed are
-    deterministic, so the same step count gives the same weights)."""
-    per_step = cpu_per_step(p.config)
+    ``fixed_steps`` without a probe (to train again at an earlier run's horizon: the same
+    weights on the same CPU model, close ones on another)."""
+    per_step = None if fixed_steps else cpu_per_step(p.config)
     steps = fixed_steps or max(100, int(budget / (per_step * OVERHEAD)))
     trainer = replace(
         p.config.trainer,
@@ -379,16 +380,17 @@ def saved_rows(run_dir: Path) -> list[dict[str, Any]]:
     return [{**row, **extra} for row in rows]
 
 
-def kept_rows(results: Path, collected: set[str]) -> list[dict[str, Any]]:
-    """The rows of the committed results file whose round is not collected now: a report
-    rebuilt from the run directories on one machine keeps the rounds trained elsewhere (the
-    run directories are not committed), and a round collected again replaces its old rows."""
+def kept_rounds(results: Path, collected: set[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows and goals of the committed results file for the rounds not collected now: a
+    report rebuilt from the run directories on one machine keeps the rounds trained elsewhere
+    (run directories are not committed; a kept round's paired bootstrap cannot be recomputed
+    without its translations), and a round collected again replaces its old rows."""
     if not results.is_file():
-        return []
-    old: list[dict[str, Any]] = read_json(results, "the committed results")["rows"]
-    kept = [r for r in old if r["round"] not in collected]
+        return [], {}
+    old = read_json(results, "the committed results")
+    kept = [r for r in old["rows"] if r["round"] not in collected]
     logging.info("kept %d rows of %s (rounds not collected now)", len(kept), results)
-    return kept
+    return kept, old.get("goals", {})
 
 
 def main() -> None:
@@ -436,14 +438,18 @@ def main() -> None:
         for missing in sorted({d.parent for d in run_dirs} - {d.parent for d in present}):
             logging.info("no decoded runs in %s: left out", missing)
         rows = [row for d in present for row in saved_rows(d)]
-        rows = kept_rows(RESULTS / "seq2seq.json", {r["round"] for r in rows}) + rows
+        kept, kept_goals = kept_rounds(RESULTS / "seq2seq.json", {r["round"] for r in rows})
+        rows = kept + rows
         budgets = sorted({r["cpu_budget"] for r in rows})
-        rounds = dict.fromkeys((r["round"], r["pair"]) for r in rows)  # in --root/--also order
-        by_name = {root.name: root for root in roots}  # a kept round's root: not on disk
+        rounds = dict.fromkeys((r["round"], r["pair"]) for r in rows)  # kept, then collected
+        by_name = {root.name: root for root in roots}
         by_round = {}
         for name, pair in rounds:
             goal = goals([r for r in rows if (r["round"], r["pair"]) == (name, pair)])
-            test = significance(by_name[name], pair, goal) if name in by_name else {}
+            if name in by_name:
+                test = significance(by_name[name], pair, goal)
+            else:  # a kept round: its translations are not on disk, its bootstrap is kept
+                test = kept_goals.get(f"{name}_{pair}", {}).get("paired_bootstrap", {})
             by_round[f"{name}_{pair}"] = {**goal, **({"paired_bootstrap": test} if test else {})}
         path = write_results(
             "seq2seq",
