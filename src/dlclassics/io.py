@@ -2,7 +2,9 @@
 
 Every file dlclassics writes goes through :func:`atomic_write` (temp file in the same
 directory, fsync, ``os.replace``), so an interrupted run never leaves a half-written
-checkpoint, cache entry or report behind.
+checkpoint, cache entry or report behind. The file gets the mode a plain ``open`` would
+give it (``0o666`` less the umask), not the temp file's private ``0o600``, so a run directory
+or a report can be shared and served.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +25,17 @@ def home() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "dlclassics"
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it: do both under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temp file next to ``path``; on success fsync and rename it over ``path``."""
@@ -30,6 +44,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     encoding = None if "b" in mode else "utf-8"
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, mode, encoding=encoding) as f:
             yield f
             f.flush()

@@ -52,7 +52,7 @@ from dlclassics.data import load_images
 from dlclassics.data.tensors import CLASS_NAMES, ensure
 from dlclassics.errors import ConfigError
 from dlclassics.io import write_json
-from dlclassics.mlp.commands import ImageData
+from dlclassics.data.images import ImageData
 from dlclassics.registry import Registry
 from dlclassics.report.plots import confusion_matrix, plot_confusion, plot_curves, save_figure
 
@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 ModelName = Literal["knn", "svm", "softmax", "mlp"]
 Preprocess = Literal["normalize", "center", "none"]
 
-# Issue 4's targets: test accuracy on Fashion-MNIST (other data sets have none).
+# The targets of benchmarks/classic.py: test accuracy on Fashion-MNIST (other data sets have none).
 TARGETS: dict[str, float] = {"knn": 0.85, "softmax": 0.84, "svm": 0.83, "mlp": 0.88}
 TARGET_DATA = "fashion-mnist"
 QUICK_ROWS = 10_000  # training rows of the quick presets (the first rows of the shuffled split)

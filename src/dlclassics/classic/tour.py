@@ -1,5 +1,6 @@
 """The classic classifiers' step in ``dlc tour`` (course note 004): k-NN, linear SVM, softmax
-and the MLP on our own tensor engine, on Fashion-MNIST, each compared with issue 4's target.
+and the MLP on our own tensor engine, on Fashion-MNIST, each compared with its target
+(``benchmarks/classic.py``).
 
 Full tour: the ``dlc classic`` defaults (all 55,000 training images; k-NN's k by 5-fold CV on
 5,000 of them). ``--quick``: each command's ``quick`` preset — 10,000 training images, 5 epochs
@@ -73,7 +74,7 @@ def _accuracy_row(what: str, result: dict[str, Any], quick: bool) -> ResultRow:
         what=f"{what}: test accuracy ({result['test_examples']:,} images)",
         ours=f"{result['test_accuracy']:.4f} (val {result['val_accuracy']:.4f}, "
         f"{result['train_rows']:,} training images)",
-        reference=f"≥ {target} (issue 4, all 55,000 training images)",
+        reference=f"≥ {target} (benchmarks/classic.py target, all 55,000 training images)",
         ok=None if quick else result["test_accuracy"] >= target,
     )
 
@@ -109,7 +110,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
             what="engine MLP epoch time ÷ torch's (same network, float64, same batches)",
             ours=f"{mlp['engine_over_torch_epoch_time']:.2f}× ({mlp['engine_step_ms']:.1f} vs "
             f"{mlp['torch_step_ms']:.1f} ms per step, {mlp['torch_threads']} thread(s))",
-            reference="reported, no target (issue 4)",
+            reference="reported, no target (benchmarks/classic.py)",
         ),
     ]
     options = " --preset quick --cv --cv-rows 2000" if quick else " --cv"

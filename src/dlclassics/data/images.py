@@ -22,7 +22,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -31,7 +31,9 @@ from dlclassics.errors import ConfigError, DataError
 from dlclassics.io import atomic_write
 
 __all__ = [
+    "IMAGE_PIXELS",
     "IMAGE_SHAPE",
+    "ImageData",
     "ascii_image",
     "image_describer",
     "load_images",
@@ -40,6 +42,8 @@ __all__ = [
 ]
 
 IMAGE_SHAPE = (28, 28)  # (H, W) of every image set here
+IMAGE_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]  # 784 inputs of a flattened image
+ImageData = Literal["fashion-mnist", "mnist", "mnist-5k"]  # the registered image sets
 _IDX_TYPES: dict[int, str] = {
     0x08: "u1",
     0x09: "i1",

@@ -18,6 +18,7 @@ from torch.utils.data import TensorDataset
 
 from dlclassics.commands import Command
 from dlclassics.config import from_dict, replace, to_dict
+from dlclassics.data.images import IMAGE_PIXELS, ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import CheckpointError
 from dlclassics.mlp.model import MLP, MLPConfig
@@ -28,8 +29,6 @@ from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, 
 
 log = logging.getLogger(__name__)
 
-ImageData = Literal["fashion-mnist", "mnist", "mnist-5k"]
-IMAGE_PIXELS = 28 * 28  # every registered image data set is 28×28 grey
 
 
 @dataclass(frozen=True, kw_only=True)

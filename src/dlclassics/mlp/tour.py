@@ -11,7 +11,7 @@ from dlclassics.mlp.commands import PRESETS, MLPEvalConfig, MLPTrainConfig, eval
 from dlclassics.report.html import ResultRow, Section
 from dlclassics.tour import TourConfig
 
-TARGET = 0.88  # issue 3: default config, ≤ 5 minutes on 2 cores
+TARGET = 0.88  # benchmarks/mlp.py's target: default config, ≤ 5 minutes on 2 cores
 
 
 def tour_step(config: TourConfig, out_dir: Path) -> Section:

@@ -36,7 +36,7 @@ from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.data import load_images
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import CheckpointError, ConfigError, DataError
-from dlclassics.mlp.commands import ImageData
+from dlclassics.data.images import ImageData
 from dlclassics.registry import Registry
 from dlclassics.report.plots import plot_curves
 from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
@@ -96,7 +96,7 @@ PRESETS: dict[str, VisionTrainConfig] = {
         ),
     ),
     # He et al.'s CIFAR recipe (SGD + Nesterov momentum 0.9, lr 0.1, weight decay 5e-4), cosine,
-    # label smoothing 0.1, cut to the 30-minute budget of issue 5: 11 epochs of ResNet-20 at
+    # label smoothing 0.1, cut to a 30-minute budget: 11 epochs of ResNet-20 at
     # ~140 s each on one CPU thread
     "resnet": VisionTrainConfig(
         model="resnet",
