@@ -66,11 +66,11 @@ def plot_learning_rates(
     out: Path, valley: Valley | None = None, lrs: Sequence[float] | None = None, steps: int = 40
 ) -> Path:
     """Loss vs step (log scale) and the path of w over the loss contours, per learning rate."""
-    from dlclassics.report.plots import _pyplot, save_figure
+    from dlclassics.report.plots import pyplot, save_figure
 
     valley = valley or Valley()
     named = regimes(valley) if lrs is None else {f"η = {lr:g}": lr for lr in lrs}
-    plt = _pyplot()
+    plt = pyplot()
     fig, (ax_loss, ax_path) = plt.subplots(1, 2, figsize=(11, 4))
     grid = np.linspace(-10, 10, 201)
     w1, w2 = np.meshgrid(grid, np.linspace(-4, 4, 161))

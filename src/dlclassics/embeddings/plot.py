@@ -45,7 +45,7 @@ from dlclassics.data.cache import is_cached
 from dlclassics.embeddings.keyed import KeyedVectors
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.io import home
-from dlclassics.report.plots import _pyplot, save_figure
+from dlclassics.report.plots import pyplot, save_figure
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ def plot_words(
     at = dict(zip(words, coords, strict=True))
     font = _label_font(words + list(named), fetch=fetch_font)
 
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 6))
     for i, (name, members) in enumerate(named.items()):
         xy = np.array([at[w] for w in members]).reshape(-1, 2)

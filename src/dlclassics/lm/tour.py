@@ -26,7 +26,7 @@ from dlclassics.lm.lm_commands import LMEvalConfig, LMSampleConfig, LMTrainConfi
 from dlclassics.lm.lm_commands import train as train_lm
 from dlclassics.lm.models import LMModelConfig
 from dlclassics.report.html import ResultRow, Section
-from dlclassics.report.plots import _pyplot, save_figure
+from dlclassics.report.plots import pyplot, save_figure
 from dlclassics.tour import TourConfig
 
 NEURAL = {
@@ -53,7 +53,7 @@ def _kn_trigram(text: Path) -> tuple[float, float]:
 
 
 def _bars(perplexities: dict[str, float], path: Path) -> Path:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     names = list(perplexities)
     ax.bar(names, [perplexities[n] for n in names], color=["#888", "#4c72b0", "#dd8452"])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from dlclassics.report.plots import _pyplot, save_figure
+from dlclassics.report.plots import pyplot, save_figure
 
 __all__ = ["plot_attention"]
 
@@ -46,7 +46,7 @@ def plot_attention(
             "source labels; give one label per row and per column"
         )
     weights = attention.detach().double().cpu().numpy()
-    plt = _pyplot()
+    plt = pyplot()
     # About 0.35 inch per token, so every label stays readable, within sane bounds.
     width = min(max(3.0, 0.35 * S + 1.5), 24.0)
     height = min(max(2.5, 0.35 * T + 1.0), 24.0)
