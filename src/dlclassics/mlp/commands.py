@@ -30,7 +30,6 @@ from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, 
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class MLPTrainConfig:
     data: ImageData = "fashion-mnist"  # image data set (fetched on first use)

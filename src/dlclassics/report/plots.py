@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlclassics.train.curves import pyplot, plot_curves, save_figure
+from dlclassics.train.curves import plot_curves, pyplot, save_figure
 
 __all__ = ["confusion_matrix", "plot_confusion", "plot_curves", "save_figure"]
 

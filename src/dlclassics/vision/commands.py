@@ -34,9 +34,9 @@ from torch.utils.data import TensorDataset
 from dlclassics.commands import Command
 from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.data import load_images
+from dlclassics.data.images import ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import CheckpointError, ConfigError, DataError
-from dlclassics.data.images import ImageData
 from dlclassics.registry import Registry
 from dlclassics.report.plots import plot_curves
 from dlclassics.tasks import Classification, eval_summary, evaluate_classifier

@@ -50,10 +50,10 @@ import torch
 from torch.utils.data import TensorDataset
 
 from dlclassics.config import replace, to_dict
+from dlclassics.data.images import ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.errors import ConfigError
 from dlclassics.io import write_json
-from dlclassics.data.images import ImageData
 from dlclassics.tasks import Classification
 from dlclassics.train import Trainer, TrainerConfig
 from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
