@@ -20,7 +20,8 @@ from dlclassics.vision.commands import (
 )
 from dlclassics.vision.models import build_model, count_parameters
 
-TARGET = 0.90  # benchmarks/vision.py's target: LeNet on Fashion-MNIST test, default config, ≤ 30 minutes on 2 cores
+# benchmarks/vision.py's target: LeNet on Fashion-MNIST test, default config, ≤ 30 min on 2 cores
+TARGET = 0.90
 
 
 def tour_step(config: TourConfig, out_dir: Path) -> Section:
