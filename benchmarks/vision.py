@@ -29,14 +29,14 @@ import torch
 
 from _common import RESULTS, write_results
 from dlclassics.config import replace
-from dlclassics.vision.commands import (
+from dlclassics.vision.models import MODELS, build_model, count_parameters
+from dlclassics.vision.run import (
     PRESETS,
     VisionEvalConfig,
     VisionTrainConfig,
     evaluate,
     train,
 )
-from dlclassics.vision.models import MODELS, build_model, count_parameters
 
 TRAIN_IMAGES = 55_000  # fashion-mnist train split (the other 5,000 are validation)
 

@@ -85,8 +85,11 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def _parse(command: Command, prog: str, args: list[str]) -> Any:
-    """Options -> config dataclass; tyro's boxed parse errors become one line."""
+def _parse(command: Command, prog: str, args: list[str], resume: Path | None = None) -> Any:
+    """Options -> config dataclass; tyro's boxed parse errors become one line.
+
+    With ``resume``, the defaults are the config saved in that run directory.
+    """
     import tyro
 
     default: Any = None
@@ -97,9 +100,9 @@ def _parse(command: Command, prog: str, args: list[str]) -> Any:
             raise UserError(f"unknown preset {preset!r} for `{prog}`; choose one of: {known}")
         default = command.presets[preset]
         args = _without(args, "--preset")
-    resume = _option(args, "--resume")
-    if resume is not None and command.resume_from is not None:
-        default = command.resume_from(Path(resume))
+    if resume is not None:
+        assert command.resumable is not None
+        default = command.resumable.resume_config(resume)
     buffer = io.StringIO()
     try:
         with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
@@ -125,7 +128,7 @@ def _description(command: Command) -> str:
         text += (
             f". Presets: --preset {{{','.join(command.presets)}}} (options given too override it)"
         )
-    if command.resume_from is not None:
+    if command.resumable is not None:
         text += ". --resume DIR continues the run saved in DIR"
     return text
 
@@ -160,8 +163,15 @@ def run(argv: Sequence[str]) -> int:
                 f"unknown command `dlc {group} {name}`; choose one of: {', '.join(commands)}"
             )
     command = commands[name]
-    config = _parse(command, f"dlc {group} {name}".strip(), args)
-    return command.run(config) or 0
+    prog = f"dlc {group} {name}".strip()
+    resume = _option(args, "--resume") if command.resumable is not None else None
+    if resume is None:
+        return command.run(_parse(command, prog, args)) or 0
+    assert command.resumable is not None
+    if _option(args, "--run-dir") is not None:
+        raise UserError(f"`{prog} --resume DIR` continues in DIR; drop --run-dir")
+    config = _parse(command, prog, _without(args, "--resume"), resume=Path(resume))
+    return command.resumable.run_resumed(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,14 +39,18 @@ def test_train_then_eval_learns_real_digits(mnist500_home: Path, tmp_path: Path)
     assert (run / "confusion.png").stat().st_size > 10_000
 
 
-def test_stop_at_half_and_resume_equals_uninterrupted_run_bit_for_bit(
-    mnist500_home: Path, tmp_path: Path
+@pytest.mark.parametrize("stop_after", [10, 30])  # before the first evaluation, and after one
+def test_pause_prints_the_resume_command_and_resuming_equals_uninterrupted_run_bit_for_bit(
+    mnist500_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], stop_after: int
 ) -> None:
     straight, paused = tmp_path / "straight", tmp_path / "paused"
     assert main(["mlp", "train", *SMALL, "--run-dir", str(straight), "--max-steps", "60"]) == 0
     args = ["mlp", "train", *SMALL, "--run-dir", str(paused), "--max-steps", "60"]
-    assert main([*args, "--stop-after", "30"]) == 0
-    assert json.loads((paused / "model.json").read_text())["step"] == 30
+    capsys.readouterr()
+    assert main([*args, "--stop-after", str(stop_after)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"paused at step {stop_after} of 60; continue with: dlc mlp train --resume {paused}"
+    assert json.loads((paused / "model.json").read_text())["step"] == stop_after
     assert main(["mlp", "train", "--resume", str(paused)]) == 0
     for file in ("model.safetensors", "best.safetensors"):
         a, b = weights(straight, file), weights(paused, file)

@@ -75,13 +75,17 @@ def test_every_model_trains_and_evaluates_through_the_cli(
     assert json.loads((run / "eval.json").read_text())["model"] == model
 
 
-def test_stop_and_resume_with_augmentation_equals_the_uninterrupted_run_bit_for_bit(
-    mnist500_home: Path, tmp_path: Path
+def test_pause_and_resume_with_augmentation_equals_the_uninterrupted_run_bit_for_bit(
+    mnist500_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     straight, paused = tmp_path / "straight", tmp_path / "paused"
     common = [*SMALL, "--augment", "--flip", "on", "--crop-padding", "3", "--max-steps", "40"]
     assert main(["vision", "train", *common, "--run-dir", str(straight)]) == 0
+    capsys.readouterr()
     assert main(["vision", "train", *common, "--run-dir", str(paused), "--stop-after", "25"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        f"paused at step 25 of 40; continue with: dlc vision train --resume {paused}"
+    )
     assert json.loads((paused / "model.json").read_text())["step"] == 25
     assert main(["vision", "train", "--resume", str(paused)]) == 0
     for file in ("model.safetensors", "best.safetensors"):

@@ -7,7 +7,6 @@ dlc mlp eval --run-dir runs/mlp                               # test accuracy + 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +16,14 @@ import torch
 from torch.utils.data import TensorDataset
 
 from dlclassics.commands import Command
-from dlclassics.config import from_dict, replace, to_dict
+from dlclassics.config import replace
 from dlclassics.data.images import IMAGE_PIXELS, ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
-from dlclassics.errors import CheckpointError
 from dlclassics.mlp.model import MLP, MLPConfig
 from dlclassics.registry import Registry
-from dlclassics.report.plots import plot_curves
 from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
-from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
+from dlclassics.train import TrainerConfig, load_weights
+from dlclassics.train.lifecycle import Prepared, RunResult, TrainCommand
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +32,6 @@ log = logging.getLogger(__name__)
 class MLPTrainConfig:
     data: ImageData = "fashion-mnist"  # image data set (fetched on first use)
     run_dir: Path = Path("runs/mlp")  # where weights, config.json and metrics.jsonl go
-    resume: Path | None = None  # continue the run saved in this directory
     model: MLPConfig = field(default_factory=MLPConfig)
     trainer: TrainerConfig = field(
         default_factory=lambda: TrainerConfig(
@@ -78,48 +75,25 @@ def build(config: MLPTrainConfig, train: TensorDataset | None = None) -> Classif
     return Classification(model, mean=x.mean().item(), std=x.std().item())
 
 
-def saved_config(run_dir: Path) -> MLPTrainConfig:
-    """The config a run directory was trained with."""
-    data = read_run_config(run_dir)
-    try:
-        config = from_dict(MLPTrainConfig, data["run"])
-    except (KeyError, TypeError) as error:
-        raise CheckpointError(
-            f"{run_dir / 'config.json'} is not an MLP run config ({error}); "
-            "pass the directory given to `dlc mlp train --run-dir`"
-        ) from None
-    return config
-
-
-def resume_config(run_dir: Path) -> MLPTrainConfig:
-    """The saved config, continuing in ``run_dir`` to its max_steps (a pause is one-off)."""
-    saved = saved_config(run_dir)
-    trainer = replace(saved.trainer, stop_after=None)
-    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
-
-
-def train(config: MLPTrainConfig) -> int:
-    run_dir = config.resume or config.run_dir
-    log.info("config: %s", json.dumps(to_dict(config), default=str))
+def prepare(config: MLPTrainConfig, resume: bool) -> Prepared[MLPTrainConfig]:
+    """The task and the train/val images of a run (the lifecycle does the rest)."""
     train_data = image_dataset(config.data, "train")
-    task = build(config, train_data)
-    trainer = Trainer(
-        task,
-        config.trainer,
-        run_dir,
+    return Prepared(
+        config=config,
+        task=build(config, train_data),
         train_data=train_data,
         val_data=image_dataset(config.data, "val"),
-        run_config={"command": "mlp train", "run": to_dict(config)},
     )
-    result = trainer.fit(resume=config.resume is not None)
-    distributed.shutdown()  # no-op outside torchrun
-    if trainer.is_main:
-        plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
-        print(
-            f"best {config.trainer.metric} {result.best_metric:.4f} at step {result.best_step}; "
-            f"weights in {run_dir}; next: dlc mlp eval --run-dir {run_dir}"
-        )
-    return 0
+
+
+TRAIN: TrainCommand[MLPTrainConfig] = TrainCommand(
+    command="mlp train", config=MLPTrainConfig, prepare=prepare, evaluate_with="dlc mlp eval"
+)
+
+
+def train(config: MLPTrainConfig) -> RunResult[MLPTrainConfig]:
+    """Train a new run in ``config.run_dir`` (library entry; the CLI adds --resume)."""
+    return TRAIN.start(config)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,7 +105,7 @@ class MLPEvalConfig:
 
 def evaluate(config: MLPEvalConfig) -> dict[str, Any]:
     """Accuracy of a trained run on a split; writes eval.json and confusion.png."""
-    run = saved_config(config.run_dir)
+    run = TRAIN.saved_config(config.run_dir)
     task = build(run)
     load_weights(task, config.run_dir, which=config.which)
     x, y = image_dataset(run.data, config.split).tensors
@@ -151,9 +125,9 @@ COMMANDS.add(
     Command(
         help="train the ReLU MLP on an image data set (Fashion-MNIST by default)",
         config=MLPTrainConfig,
-        run=train,
+        run=TRAIN.run_new,
         presets=PRESETS,
-        resume_from=resume_config,
+        resumable=TRAIN,
     ),
 )
 COMMANDS.add(

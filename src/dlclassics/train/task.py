@@ -48,4 +48,5 @@ class FitResult:
     best_step: int | None  # step of best.safetensors; None when no evaluation ran
     best_metric: float | None  # value of config.metric at best_step
     stopped_early: bool  # True when patience ran out before max_steps
+    paused: bool = False  # True when --stop-after ended it before max_steps (resume continues)
     metrics: dict[str, float] = field(default_factory=dict)  # last train row + last val row

@@ -132,6 +132,7 @@ class Trainer:
         val_data: Dataset[Any] | None = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
         run_config: Mapping[str, Any] | None = None,
+        own_files: Callable[[Path], None] | None = None,
     ) -> None:
         if not isinstance(task, Task):
             raise TypeError(f"{type(task).__name__} lacks training_step/evaluation_step")
@@ -143,6 +144,7 @@ class Trainer:
         self.train_data, self.val_data = train_data, val_data
         self.collate_fn = collate_fn or default_collate
         self.run_config = None if run_config is None else jsonable(dict(run_config))
+        self.own_files = own_files  # the run's own files (vocab …), written by a new run only
         self._n_train = _length(train_data, "train_data")
         world, batch = self.ctx.world_size, config.batch_size
         if batch % world:
@@ -204,6 +206,7 @@ class Trainer:
             best_step=state.best_step,
             best_metric=state.best_metric,
             stopped_early=outcome == "early",
+            paused=outcome == "paused",
             metrics={**state.last_train, **state.last_val},
         )
 
@@ -428,6 +431,8 @@ class Trainer:
         self.run_config = self.run_config or {}
         if self.ctx.is_main:
             self._write_config(self.run_config)
+            if self.own_files is not None:
+                self.own_files(self.files.root)
         return _RunState()
 
     def _write_config(self, run_config: dict[str, Any]) -> None:

@@ -11,223 +11,42 @@ dlc vision receptive-field --model resnet              # receptive field of ever
 dlc vision receptive-field                             # 3×3 stacks vs one big kernel, weights
 dlc vision transfer --source fashion-mnist --target mnist --labels 100 1000
 
-Models come from :data:`dlclassics.vision.models.MODELS`; training goes through the one
-:class:`~dlclassics.train.Trainer` with the :class:`~dlclassics.tasks.Classification` task
-(pixels normalised by the training split's μ and σ), and with ``--augment`` through
-:mod:`.augment` on training batches. Every model shares one default recipe (AdamW, cosine
-schedule, 15 epochs); ``--preset resnet`` is He et al.'s SGD recipe for ResNet-20. On one CPU
-thread a LeNet epoch takes about 15 s, a ResNet-20 epoch about 140 s.
+Training and evaluation live in :mod:`dlclassics.vision.run`, transfer in
+:mod:`dlclassics.vision.transfer`; this module parses, calls and prints.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import torch
-from torch.utils.data import TensorDataset
 
 from dlclassics.commands import Command
-from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.data import load_images
 from dlclassics.data.images import ImageData
-from dlclassics.data.tensors import CLASS_NAMES, image_dataset
-from dlclassics.errors import CheckpointError, ConfigError, DataError
+from dlclassics.data.tensors import image_dataset
+from dlclassics.errors import ConfigError, DataError
 from dlclassics.registry import Registry
-from dlclassics.report.plots import plot_curves
-from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
-from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
-from dlclassics.vision.augment import Augment, AugmentConfig
+from dlclassics.tasks import eval_summary
 from dlclassics.vision.filters import edge_picture
-from dlclassics.vision.models import MODELS, ModelName, Net, build_model, count_parameters
+from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
 from dlclassics.vision.receptive_field import LayerSpec, receptive_fields, small_kernels_table
+from dlclassics.vision.run import (
+    PRESETS,
+    TRAIN,
+    VisionEvalConfig,
+    VisionTrainConfig,
+    evaluate,
+    load_run,
+)
 from dlclassics.vision.transfer import TransferConfig, run_transfer
 from dlclassics.vision.viz import feature_maps, plot_feature_maps, plot_filters
 
 log = logging.getLogger(__name__)
-
-# steps per epoch of Fashion-MNIST's 55,000 training images at batch 128 (the step counts below
-# are fixed: on the 8,002-image `mnist` split they are 6.9× as many epochs)
-EPOCH = 430
-
-
-@dataclass(frozen=True, kw_only=True)
-class VisionTrainConfig:
-    model: ModelName = "lenet"  # architecture: lenet, vgg, inception or resnet
-    data: ImageData = "fashion-mnist"  # image data set (fetched on first use)
-    run_dir: Path = Path("runs/vision")  # where weights, config.json and metrics.jsonl go
-    resume: Path | None = None  # continue the run saved in this directory
-    augmentation: AugmentConfig = field(default_factory=AugmentConfig)  # --augment to turn on
-    label_smoothing: float = 0.0  # ε of the training targets (1 − ε)·one_hot + ε/K; 0 = off
-    trainer: TrainerConfig = field(
-        default_factory=lambda: TrainerConfig(
-            max_steps=15 * EPOCH,  # 15 epochs
-            batch_size=128,
-            optimizer="adamw",
-            lr=2e-3,  # AdamW peak lr, after warmup
-            weight_decay=0.01,  # λ, decoupled: w ← w − η·λ·w each step (torch's AdamW default)
-            schedule="cosine",
-            warmup_steps=EPOCH // 2,  # half an epoch: BN statistics settle before the peak lr
-            eval_every=EPOCH,  # once per epoch
-            checkpoint_every=EPOCH,
-            metric="val_acc",
-            metric_mode="max",
-        )
-    )
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.label_smoothing < 1.0:
-            raise ConfigError(
-                f"label_smoothing={self.label_smoothing} must be in [0, 1); 0.1 is usual"
-            )
-
-
-PRESETS: dict[str, VisionTrainConfig] = {
-    "quick": VisionTrainConfig(  # the tour's LeNet step: about a minute on 2 cores
-        run_dir=Path("runs/vision-quick"),
-        trainer=replace(
-            VisionTrainConfig().trainer,
-            max_steps=3 * EPOCH,  # 0.880 test accuracy (seed 0)
-            warmup_steps=0,
-        ),
-    ),
-    # He et al.'s CIFAR recipe (SGD + Nesterov momentum 0.9, lr 0.1, weight decay 5e-4), cosine,
-    # label smoothing 0.1, cut to a 30-minute budget: 11 epochs of ResNet-20 at
-    # ~140 s each on one CPU thread
-    "resnet": VisionTrainConfig(
-        model="resnet",
-        run_dir=Path("runs/resnet"),
-        label_smoothing=0.1,
-        trainer=replace(
-            VisionTrainConfig().trainer,
-            max_steps=11 * EPOCH,
-            optimizer="sgd",
-            lr=0.1,
-            momentum=0.9,
-            nesterov=True,
-            weight_decay=5e-4,  # coupled L2, as in the paper
-        ),
-    ),
-    "full": VisionTrainConfig(  # twice as long, with crops and flips
-        run_dir=Path("runs/vision-full"),
-        augmentation=AugmentConfig(augment=True),
-        trainer=replace(VisionTrainConfig().trainer, max_steps=30 * EPOCH),  # 30 epochs
-    ),
-}
-
-
-def build(
-    config: VisionTrainConfig, arch: Any = None, train: TensorDataset | None = None
-) -> Classification:
-    """The task (CNN + input normalisation + augmentation) for ``config``.
-
-    ``arch`` is the model's config (default: the registered defaults). With ``train`` given,
-    μ and σ come from its images; without it they are placeholders that :func:`load_weights`
-    overwrites (they are buffers saved with the weights).
-    """
-    torch.manual_seed(config.trainer.seed)  # initial weights follow the run's seed
-    model = build_model(config.model, arch, n_classes=len(CLASS_NAMES[config.data]))
-    # NHWC weights make the CPU (oneDNN) convolutions ~1.3× faster on these small channel
-    # counts (measured on ResNet-20, one thread); the values computed are the same
-    model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
-    augment = Augment.for_data(config.augmentation, config.data, seed=config.trainer.seed)
-    if train is None:
-        return Classification(model, augment=augment, label_smoothing=config.label_smoothing)
-    x = train.tensors[0]
-    return Classification(
-        model,
-        mean=x.mean().item(),
-        std=x.std().item(),
-        augment=augment,
-        label_smoothing=config.label_smoothing,
-    )
-
-
-def saved_run(run_dir: Path) -> tuple[VisionTrainConfig, Any]:
-    """The config and model config a run directory was trained with."""
-    data = read_run_config(run_dir)
-    try:
-        config = from_dict(VisionTrainConfig, data["run"])
-        arch = from_dict(MODELS[config.model].config, data["arch"])
-    except (KeyError, TypeError) as error:
-        raise CheckpointError(
-            f"{run_dir / 'config.json'} is not a vision run config ({error}); "
-            "pass the directory given to `dlc vision train --run-dir`"
-        ) from None
-    return config, arch
-
-
-def resume_config(run_dir: Path) -> VisionTrainConfig:
-    """The saved config, continuing in ``run_dir`` to its max_steps (a pause is one-off)."""
-    saved, _ = saved_run(run_dir)
-    trainer = replace(saved.trainer, stop_after=None)
-    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
-
-
-def train(config: VisionTrainConfig) -> int:
-    run_dir = config.resume or config.run_dir
-    arch = saved_run(run_dir)[1] if config.resume is not None else MODELS[config.model].config()
-    log.info("config: %s", json.dumps(to_dict(config), default=str))
-    train_data = image_dataset(config.data, "train", channel_axis=True)
-    task = build(config, arch, train_data)
-    log.info(
-        "%s: %d parameters; augmentation: %s", config.model, count_parameters(task), task.augment
-    )
-    trainer = Trainer(
-        task,
-        config.trainer,
-        run_dir,
-        train_data=train_data,
-        val_data=image_dataset(config.data, "val", channel_axis=True),
-        run_config={"command": "vision train", "run": to_dict(config), "arch": to_dict(arch)},
-    )
-    result = trainer.fit(resume=config.resume is not None)
-    distributed.shutdown()  # no-op outside torchrun
-    if trainer.is_main:
-        plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
-        print(
-            f"best {config.trainer.metric} {result.best_metric:.4f} at step {result.best_step}; "
-            f"weights in {run_dir}; next: dlc vision eval --run-dir {run_dir}"
-        )
-    return 0
-
-
-def load_run(
-    run_dir: Path, which: Literal["best", "last"] = "best"
-) -> tuple[Classification, VisionTrainConfig]:
-    """A trained run's task with its weights loaded, and its config."""
-    config, arch = saved_run(run_dir)
-    task = build(config, arch)
-    load_weights(task, run_dir, which=which)
-    task.eval()
-    return task, config
-
-
-@dataclass(frozen=True, kw_only=True)
-class VisionEvalConfig:
-    run_dir: Path = Path("runs/vision")  # a directory written by `dlc vision train`
-    split: Literal["test", "val"] = "test"
-    which: Literal["best", "last"] = "best"  # weights with the best validation metric, or latest
-
-
-def evaluate(config: VisionEvalConfig) -> dict[str, Any]:
-    """Accuracy of a trained run on a split; writes eval.json and confusion.png."""
-    task, run = load_run(config.run_dir, config.which)
-    x, y = image_dataset(run.data, config.split, channel_axis=True).tensors
-    return evaluate_classifier(
-        task,
-        x,
-        y,
-        CLASS_NAMES[run.data],
-        config.run_dir,
-        split=config.split,
-        title=f"{run.model} on {run.data} {config.split}",
-        extra={"model": run.model, "parameters": count_parameters(task.model)},
-    )
 
 
 def eval_command(config: VisionEvalConfig) -> int:
@@ -422,9 +241,9 @@ COMMANDS.add(
     Command(
         help="train a CNN (lenet, vgg, inception, resnet) on an image data set",
         config=VisionTrainConfig,
-        run=train,
+        run=TRAIN.run_new,
         presets=PRESETS,
-        resume_from=resume_config,
+        resumable=TRAIN,
     ),
 )
 COMMANDS.add(

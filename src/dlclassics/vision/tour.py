@@ -9,16 +9,9 @@ from pathlib import Path
 from dlclassics.config import replace
 from dlclassics.report.html import ResultRow, Section
 from dlclassics.tour import TourConfig
-from dlclassics.vision.commands import (
-    PRESETS,
-    VisionEvalConfig,
-    VisionFiltersConfig,
-    VisionTrainConfig,
-    evaluate,
-    filters,
-    train,
-)
+from dlclassics.vision.commands import VisionFiltersConfig, filters
 from dlclassics.vision.models import build_model, count_parameters
+from dlclassics.vision.run import PRESETS, VisionEvalConfig, VisionTrainConfig, evaluate, train
 
 # benchmarks/vision.py's target: LeNet on Fashion-MNIST test, default config, ≤ 30 min on 2 cores
 TARGET = 0.90

@@ -56,6 +56,7 @@ from dlclassics.errors import ConfigError
 from dlclassics.io import write_json
 from dlclassics.tasks import Classification
 from dlclassics.train import Trainer, TrainerConfig
+from dlclassics.vision import run as vision_run
 from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
 
 log = logging.getLogger(__name__)
@@ -146,16 +147,14 @@ def accuracy(task: Classification, data: TensorDataset) -> float:
 
 def run_transfer(config: TransferConfig) -> dict[str, Any]:
     """Pretrain (or load), then the frozen / fine-tuned / from-scratch settings; transfer.json."""
-    from dlclassics.vision import commands  # imported here: commands imports this module
-
     if config.out.exists() and any(config.out.iterdir()):
         raise ConfigError(f"{config.out} is not empty; pass a new --out or delete it")
     source_dir = config.pretrained or config.out / "pretrain"
     if config.pretrained is None:
         build_model(config.model).freeze_through(config.freeze)  # a bad --freeze fails now
-        default = commands.VisionTrainConfig()
-        commands.train(
-            commands.VisionTrainConfig(
+        default = vision_run.VisionTrainConfig()
+        vision_run.train(
+            vision_run.VisionTrainConfig(
                 model=config.model,
                 data=config.source,
                 run_dir=source_dir,
@@ -170,7 +169,7 @@ def run_transfer(config: TransferConfig) -> dict[str, Any]:
                 ),
             )
         )
-    source_task, source_run = commands.load_run(source_dir)
+    source_task, source_run = vision_run.load_run(source_dir)
     source = source_run.data
     source_acc = accuracy(source_task, image_dataset(source, "test", channel_axis=True))
     pretrained = source_task.model
