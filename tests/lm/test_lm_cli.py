@@ -79,8 +79,12 @@ def test_resume_after_a_pause_ends_with_the_same_weights(
 ) -> None:
     common = ["lm", "train", "--model", "lstm", "--data", str(text), *TINY, "--max-steps", "8"]
     ok(capsys, *common, "--run-dir", str(tmp_path / "straight"))
-    ok(capsys, *common, "--run-dir", str(tmp_path / "paused"), "--stop-after", "4")
-    ok(capsys, "lm", "train", "--resume", str(tmp_path / "paused"), "--no-progress")
+    out = ok(capsys, *common, "--run-dir", str(tmp_path / "paused"), "--stop-after", "3")
+    paused = tmp_path / "paused"  # step 3: before the first evaluation (every 4 steps)
+    assert out.strip().splitlines()[-1] == (
+        f"paused at step 3 of 8; continue with: dlc lm train --resume {paused}"
+    )
+    ok(capsys, "lm", "train", "--resume", str(paused), "--no-progress")
     a = load_file(tmp_path / "straight" / "model.safetensors")
     b = load_file(tmp_path / "paused" / "model.safetensors")
     assert a.keys() == b.keys()
@@ -105,7 +109,7 @@ def test_bad_input_is_one_error_line(
     out = ok(capsys, "lm", "sample", "--run-dir", str(run), "--prompt", "The zyzzyva",
              "--allow-unk", "--max-new-tokens", "3")  # fmt: skip
     assert out.startswith("The <unk>")
-    assert "holds a lstm run" in error(capsys, "lm", "train", "--resume", str(run), "--model",
+    assert "holds a run with model='lstm'" in error(capsys, "lm", "train", "--resume", str(run), "--model",
                                        "gru", "--max-steps", "8")  # fmt: skip
     assert "already holds a run" in error(capsys, *train, "--run-dir", str(run))
     other = tmp_path / "mlp"

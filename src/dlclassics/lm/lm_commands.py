@@ -25,10 +25,8 @@ to ``<unk>``.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +34,7 @@ from typing import Any, Literal
 import torch
 
 from dlclassics.commands import Command
-from dlclassics.config import from_dict, replace, to_dict
+from dlclassics.config import replace
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import CheckpointError, ConfigError, DataError
 from dlclassics.io import write_json
@@ -46,8 +44,8 @@ from dlclassics.lm.models import LanguageModel, LMModelConfig, build_model
 from dlclassics.lm.sample import generate
 from dlclassics.lm.task import LMTask, seconds_per_step
 from dlclassics.registry import Registry
-from dlclassics.train import Trainer, TrainerConfig, load_weights, read_run_config
-from dlclassics.train.checkpoint import RunFiles
+from dlclassics.train import TrainerConfig, load_weights
+from dlclassics.train.lifecycle import Prepared, RunResult, TrainCommand
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +61,6 @@ class LMTrainConfig:
     level: Level = "word"  # tokens: words or characters
     min_count: int | None = None  # vocabulary: least train count (None: 4 words, 1 chars)
     run_dir: Path = Path("runs/lm")  # where weights, config.json, vocab.json go
-    resume: Path | None = None  # continue the run saved in this directory
     cpu_budget: float | None = None  # process CPU seconds of training; sets max_steps
     arch: LMModelConfig = field(default_factory=LMModelConfig)
     trainer: TrainerConfig = field(
@@ -128,20 +125,6 @@ def eval_warmup(task: LMTask) -> int:
     return task.warmup if context is None else max(task.warmup, context // 2)
 
 
-def saved_config(run_dir: Path) -> LMTrainConfig:
-    """The config a run directory was trained with."""
-    data = read_run_config(run_dir)
-    try:
-        if data.get("command") != "lm train":
-            raise KeyError(f"command {data.get('command')!r}")
-        return from_dict(LMTrainConfig, data["run"])
-    except (KeyError, TypeError) as error:
-        raise CheckpointError(
-            f"{run_dir / 'config.json'} is not a `dlc lm train` run ({error}); pass a "
-            "directory written by `dlc lm train --run-dir`"
-        ) from None
-
-
 def saved_vocab(run_dir: Path) -> Vocab:
     path = run_dir / VOCAB_FILE
     if not path.is_file():
@@ -149,18 +132,11 @@ def saved_vocab(run_dir: Path) -> Vocab:
     return Vocab.load(path)
 
 
-def resume_config(run_dir: Path) -> LMTrainConfig:
-    """The saved config, continuing in ``run_dir`` to its max_steps (a pause is one-off)."""
-    saved = saved_config(run_dir)
-    trainer = replace(saved.trainer, stop_after=None)
-    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
-
-
 def load_trained(
     run_dir: Path, which: Literal["best", "last"] = "best"
 ) -> tuple[LMTrainConfig, Vocab, LMTask]:
     """A trained run's config, vocabulary and task (weights loaded)."""
-    config = saved_config(run_dir)
+    config = TRAIN.saved_config(run_dir)
     vocab = saved_vocab(run_dir)
     task = build_task(config, len(vocab))
     load_weights(task, run_dir, which=which)
@@ -168,17 +144,6 @@ def load_trained(
 
 
 # -- train ------------------------------------------------------------------------------------
-
-
-def _check_resume(config: LMTrainConfig, run_dir: Path) -> None:
-    saved = saved_config(run_dir)
-    for name in ("model", "data", "level", "min_count", "arch"):
-        if getattr(saved, name) != getattr(config, name):
-            raise CheckpointError(
-                f"{run_dir} holds a {saved.model} run with {name}={getattr(saved, name)!r}; "
-                f"cannot resume it with {name}={getattr(config, name)!r} — drop that option "
-                "or start a new --run-dir"
-            )
 
 
 def calibrated(config: LMTrainConfig, task: LMTask, train: StreamWindows) -> LMTrainConfig:
@@ -206,59 +171,44 @@ def calibrated(config: LMTrainConfig, task: LMTask, train: StreamWindows) -> LMT
     return replace(config, trainer=trainer)
 
 
-def train(config: LMTrainConfig) -> int:
-    run_dir = config.resume or config.run_dir
-    resuming = config.resume is not None
-    if resuming:
-        _check_resume(config, run_dir)
-        vocab = saved_vocab(run_dir)
-        corpus = load_corpus(config.data, config.level, vocab=vocab, splits=("train", "val"))
+def prepare(config: LMTrainConfig, resume: bool) -> Prepared[LMTrainConfig]:
+    """Corpus, vocabulary (the run's own file), task and BPTT windows of a run."""
+    splits = ("train", "val")
+    if resume:
+        vocab = saved_vocab(config.run_dir)
+        corpus = load_corpus(config.data, config.level, vocab=vocab, splits=splits)
     else:
-        if RunFiles(run_dir).exists():
-            raise CheckpointError(
-                f"{run_dir} already holds a run; continue it with --resume {run_dir}, "
-                "or pick a new --run-dir (or delete this one)"
-            )
-        corpus = load_corpus(
-            config.data, config.level, min_count=config.min_count, splits=("train", "val")
-        )
+        corpus = load_corpus(config.data, config.level, min_count=config.min_count, splits=splits)
     task = build_task(config, len(corpus.vocab))
     T, W = config.arch.bptt, task.warmup
     train_data = StreamWindows(corpus.streams["train"], T, W, pad_id=corpus.vocab.eos_id)
     val_data = StreamWindows(corpus.streams["val"], T, W, pad_id=corpus.vocab.eos_id)
-    if config.cpu_budget is not None and not resuming:
+    if config.cpu_budget is not None and not resume:
         config = calibrated(config, task, train_data)
-    if not resuming:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        corpus.vocab.save(run_dir / VOCAB_FILE)
-    log.info("config: %s", json.dumps(to_dict(config), default=str))
-    log.info(
-        "%s on %s (%s level): |V| = %d, %d train tokens, %d parameters",
-        config.model,
-        config.data,
-        config.level,
-        len(corpus.vocab),
-        corpus.scored_tokens("train"),
-        sum(p.numel() for p in task.parameters()),
-    )
-    trainer = Trainer(
-        task,
-        config.trainer,
-        run_dir,
+    return Prepared(
+        config=config,
+        task=task,
         train_data=train_data,
         val_data=val_data,
-        run_config={"command": "lm train", "run": to_dict(config)},
+        own_files=lambda run_dir: corpus.vocab.save(run_dir / VOCAB_FILE),
+        summary=f"{config.model} on {config.data} ({config.level} level): "
+        f"|V| = {len(corpus.vocab)}, {corpus.scored_tokens('train')} train tokens, "
+        f"{sum(p.numel() for p in task.parameters())} parameters",
     )
-    start = time.process_time()
-    result = trainer.fit(resume=resuming)
-    seconds = time.process_time() - start
-    best = result.best_metric
-    shown = f"{math.exp(best):.2f}" if best is not None else "n/a"
-    print(
-        f"best val perplexity {shown} (windows) at step {result.best_step}; "
-        f"{seconds:.0f} CPU s; weights in {run_dir}; next: dlc lm eval --run-dir {run_dir}"
-    )
-    return 0
+
+
+TRAIN: TrainCommand[LMTrainConfig] = TrainCommand(
+    command="lm train",
+    config=LMTrainConfig,
+    prepare=prepare,
+    evaluate_with="dlc lm eval",
+    best=lambda val_loss: f"val perplexity {math.exp(val_loss):.2f} (windows)",
+)
+
+
+def train(config: LMTrainConfig) -> RunResult[LMTrainConfig]:
+    """Train a new run in ``config.run_dir`` (library entry; the CLI adds --resume)."""
+    return TRAIN.start(config)
 
 
 # -- eval -------------------------------------------------------------------------------------
@@ -356,8 +306,8 @@ COMMANDS.add(
     Command(
         help="train a neural language model (maxent, nnlm, rnn, lstm, gru, transformer)",
         config=LMTrainConfig,
-        run=train,
-        resume_from=resume_config,
+        run=TRAIN.run_new,
+        resumable=TRAIN,
     ),
 )
 COMMANDS.add(

@@ -56,5 +56,6 @@ def plot_curves(metrics_jsonl: Path, out: Path, *, keys: Sequence[str] = ("loss"
         ax.set_xlabel("step")
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)
-        ax.legend()
+        if ax.lines:  # a run paused before its first logged step has none yet
+            ax.legend()
     return save_figure(fig, out)
