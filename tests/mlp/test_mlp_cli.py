@@ -49,7 +49,9 @@ def test_pause_prints_the_resume_command_and_resuming_equals_uninterrupted_run_b
     capsys.readouterr()
     assert main([*args, "--stop-after", str(stop_after)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last == f"paused at step {stop_after} of 60; continue with: dlc mlp train --resume {paused}"
+    assert (
+        last == f"paused at step {stop_after} of 60; continue with: dlc mlp train --resume {paused}"
+    )
     assert json.loads((paused / "model.json").read_text())["step"] == stop_after
     assert main(["mlp", "train", "--resume", str(paused)]) == 0
     for file in ("model.safetensors", "best.safetensors"):

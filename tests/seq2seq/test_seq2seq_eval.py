@@ -121,7 +121,7 @@ def test_missing_and_foreign_run_directories_print_one_line_and_exit_2(
     mlp = foreign_run(run, tmp_path / "mlp")
     assert main(["seq2seq", "eval", "--run-dir", str(mlp)]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "not a translation model" in err, err
+    assert len(err.splitlines()) == 1 and "not a `dlc seq2seq train` run" in err, err
 
 
 def test_heatmap_labels_must_match_the_attention_matrix(tmp_path: Path) -> None:

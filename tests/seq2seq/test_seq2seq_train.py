@@ -181,11 +181,13 @@ def test_a_checkpoint_from_another_task_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run = _foreign_run(tmp_path)
-    with pytest.raises(CheckpointError, match="holds a mlp train run, not a translation model"):
+    with pytest.raises(
+        CheckpointError, match="holds a `dlc mlp train` run, not a `dlc seq2seq train` run"
+    ):
         load_model(run)
     assert main(["seq2seq", "train", "--resume", str(run)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "not a translation model" in err[0]
+    assert len(err) == 1 and "not a `dlc seq2seq train` run" in err[0]
 
 
 def test_cross_entropy_ignores_padding_positions() -> None:
@@ -198,3 +200,22 @@ def test_cross_entropy_ignores_padding_positions() -> None:
         tgt_in=torch.cat([longer.tgt_in, extra], 1), tgt_out=torch.cat([longer.tgt_out, extra], 1)
     )
     torch.testing.assert_close(task.training_step(padded).loss, loss)
+
+
+def test_pause_prints_the_resume_command_and_resuming_equals_the_uninterrupted_run(
+    tatoeba_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from safetensors.torch import load_file
+
+    straight, paused = tmp_path / "straight", tmp_path / "paused"
+    args = [*TRAIN, "--model", "gru-bahdanau", "--max-steps", "8", "--eval-every", "4"]
+    assert main([*args, "--run-dir", str(straight)]) == 0
+    capsys.readouterr()
+    assert main([*args, "--run-dir", str(paused), "--stop-after", "3"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        f"paused at step 3 of 8; continue with: dlc seq2seq train --resume {paused}"
+    )
+    assert main(["seq2seq", "train", "--resume", str(paused)]) == 0
+    for name in ("model.safetensors", "best.safetensors"):
+        a, b = load_file(straight / name), load_file(paused / name)
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), name

@@ -166,7 +166,7 @@ def test_missing_or_foreign_run_directories_are_one_line_errors(
     )
     mlp = foreign_run(run, tmp_path / "mlp")
     code, _, err = translate(["--run-dir", str(mlp), "hello"], capsys)
-    assert code == 2 and "mlp train run, not a translation model" in err, err
+    assert code == 2 and "a `dlc mlp train` run, not a `dlc seq2seq train` run" in err, err
     assert len(err.strip().splitlines()) == 1
 
 

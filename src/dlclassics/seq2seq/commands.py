@@ -11,7 +11,7 @@ from __future__ import annotations
 from dlclassics.commands import Command
 from dlclassics.registry import Registry
 from dlclassics.seq2seq.evaluate import EVAL_COMMAND
-from dlclassics.seq2seq.run import PRESETS, Seq2SeqTrainConfig, resume_config, train
+from dlclassics.seq2seq.run import PRESETS, TRAIN, Seq2SeqTrainConfig
 
 COMMANDS: Registry[Command] = Registry("seq2seq command")
 COMMANDS.add(
@@ -19,9 +19,9 @@ COMMANDS.add(
     Command(
         help="train a translator (GRU/LSTM, Bahdanau/Luong attention, Transformer)",
         config=Seq2SeqTrainConfig,
-        run=train,
+        run=TRAIN.run_new,
         presets=PRESETS,
-        resume_from=resume_config,
+        resumable=TRAIN,
     ),
 )
 COMMANDS.add("eval", EVAL_COMMAND)  # owned by the decoding side (evaluate.py)

@@ -21,9 +21,7 @@ One trainer step is one length bucket of ``--bucket-size`` sentence pairs (the t
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,10 +29,9 @@ from typing import Literal
 import torch
 from torch import nn
 
-from dlclassics.config import from_dict, replace, to_dict
+from dlclassics.config import replace
 from dlclassics.data.vocab import Vocab
-from dlclassics.errors import CheckpointError, ConfigError
-from dlclassics.report.plots import plot_curves
+from dlclassics.errors import ConfigError
 from dlclassics.seq2seq.data import (
     DataConfig,
     Example,
@@ -47,8 +44,8 @@ from dlclassics.seq2seq.data import (
 from dlclassics.seq2seq.models import ModelName, NetConfig, build_model
 from dlclassics.seq2seq.subword import Subwords
 from dlclassics.seq2seq.task import Seq2SeqTask
-from dlclassics.train import Trainer, TrainerConfig, distributed, load_weights, read_run_config
-from dlclassics.train.checkpoint import RunFiles
+from dlclassics.train import TrainerConfig, load_weights
+from dlclassics.train.lifecycle import Prepared, RunResult, TrainCommand
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +59,6 @@ class Seq2SeqTrainConfig:
     pair: PairName = "en-es"  # Bible en-es / es-en (main benchmark) or Tatoeba en-fr (fast)
     model: ModelName = "gru-bahdanau"  # see dlclassics.seq2seq.models
     run_dir: Path = Path("runs/seq2seq")  # weights, config.json, vocabularies, metrics
-    resume: Path | None = None  # continue the run saved in this directory
     max_len: int = 20  # drop training pairs with more tokens on either side
     min_count: int = 2  # words seen fewer times in train become <unk> (words only)
     # BPE pieces per side (SentencePiece, learned on train; dlclassics.seq2seq.subword);
@@ -139,23 +135,7 @@ def build_task(config: Seq2SeqTrainConfig, src_vocab: Vocab, tgt_vocab: Vocab) -
 
 def saved_config(run_dir: Path) -> Seq2SeqTrainConfig:
     """The config a translation run directory was trained with; CheckpointError otherwise."""
-    data = read_run_config(run_dir)
-    hint = f"pass a directory written by `dlc {COMMAND} --run-dir`"
-    if data.get("command") != COMMAND:
-        raise CheckpointError(
-            f"{run_dir} holds a {data.get('command') or 'non-dlclassics'} run, not a "
-            f"translation model; {hint}"
-        )
-    try:
-        return from_dict(Seq2SeqTrainConfig, data["run"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"{run_dir / 'config.json'} is damaged ({error}); {hint}") from None
-
-
-def resume_config(run_dir: Path) -> Seq2SeqTrainConfig:
-    saved = saved_config(run_dir)
-    trainer = replace(saved.trainer, stop_after=None)
-    return replace(saved, run_dir=run_dir, resume=run_dir, trainer=trainer)
+    return TRAIN.saved_config(run_dir)
 
 
 def load_vocabs(run_dir: Path) -> tuple[Vocab, Vocab]:
@@ -198,25 +178,9 @@ def load_model(
     return task.model.eval(), src_vocab, tgt_vocab, config
 
 
-@dataclass(frozen=True)
-class TrainResult:
-    run_dir: Path
-    best_val_loss: float | None
-    best_step: int | None
-    steps: int
-    wall_seconds: float  # time.perf_counter around Trainer.fit
-    cpu_seconds: float  # time.process_time around Trainer.fit (all threads of the process)
-
-
-def fit(config: Seq2SeqTrainConfig) -> TrainResult:
-    """Train (or resume) a run; returns where it is and what it cost."""
-    run_dir = config.resume or config.run_dir
-    resume = config.resume is not None
-    if not resume and RunFiles(run_dir).exists():
-        raise CheckpointError(
-            f"{run_dir} already holds a run; continue it with --resume {run_dir}, "
-            "or pick a new run directory (or delete this one)"
-        )
+def prepare(config: Seq2SeqTrainConfig, resume: bool) -> Prepared[Seq2SeqTrainConfig]:
+    """Pairs, BPE models and vocabularies (the run's own files), task and length buckets."""
+    run_dir = config.run_dir
     if config.trainer.batch_size != 1:
         log.info("each step merges %d length buckets", config.trainer.batch_size)
     data = config.data()
@@ -246,47 +210,35 @@ def fit(config: Seq2SeqTrainConfig) -> TrainResult:
             f"{len(train_data)} training buckets < --batch-size "
             f"{config.trainer.batch_size}; lower it"
         )
-    log.info(
-        "%s %s: %d train pairs in %d buckets, vocab %d → %d, %d parameters",
-        config.pair,
-        config.model,
-        len(train_examples),
-        len(train_data),
-        len(src_vocab),
-        len(tgt_vocab),
-        sum(p.numel() for p in task.parameters()),
-    )
-    trainer = Trainer(
-        task,
-        config.trainer,
-        run_dir,
-        train_data=train_data,
-        val_data=val_data,
-        collate_fn=merge_batches,
-        run_config={"command": COMMAND, "run": to_dict(config)},
-    )
-    if trainer.is_main and not resume:
-        run_dir.mkdir(parents=True, exist_ok=True)
+
+    def own_files(run_dir: Path) -> None:
         src_vocab.save(run_dir / SRC_VOCAB)
         tgt_vocab.save(run_dir / TGT_VOCAB)
         if subwords is not None:
             subwords[0].save(run_dir / SRC_BPE)
             subwords[1].save(run_dir / TGT_BPE)
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = trainer.fit(resume=resume)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    distributed.shutdown()
-    if trainer.is_main:
-        plot_curves(run_dir / "metrics.jsonl", run_dir / "curves.png")
-    return TrainResult(run_dir, result.best_metric, result.best_step, result.final_step, wall, cpu)
 
-
-def train(config: Seq2SeqTrainConfig) -> int:
-    log.info("config: %s", json.dumps(to_dict(config), default=str))
-    r = fit(config)
-    best = "n/a" if r.best_val_loss is None else f"{r.best_val_loss:.4f}"
-    print(
-        f"best val_loss {best} at step {r.best_step} ({r.steps} steps, {r.wall_seconds:.0f} s); "
-        f"weights in {r.run_dir}; next: dlc seq2seq eval --run-dir {r.run_dir}"
+    return Prepared(
+        config=config,
+        task=task,
+        train_data=train_data,
+        val_data=val_data,
+        collate_fn=merge_batches,
+        own_files=own_files,
+        summary=f"{config.pair} {config.model}: {len(train_examples)} train pairs in "
+        f"{len(train_data)} buckets, vocab {len(src_vocab)} → {len(tgt_vocab)}, "
+        f"{sum(p.numel() for p in task.parameters())} parameters",
     )
-    return 0
+
+
+TRAIN: TrainCommand[Seq2SeqTrainConfig] = TrainCommand(
+    command=COMMAND,
+    config=Seq2SeqTrainConfig,
+    prepare=prepare,
+    evaluate_with="dlc seq2seq eval",
+)
+
+
+def fit(config: Seq2SeqTrainConfig) -> RunResult[Seq2SeqTrainConfig]:
+    """Train a new run in ``config.run_dir``; returns where it is and what it cost."""
+    return TRAIN.start(config)

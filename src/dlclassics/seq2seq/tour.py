@@ -75,13 +75,14 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
             ),
             ResultRow(
                 what="best validation loss (nats per target token)",
-                ours=f"{result.best_val_loss:.3f} at step {result.best_step}",
+                ours=f"{result.fit.best_metric:.3f} at step {result.fit.best_step}",
                 reference="informational",
             ),
             ResultRow(what="training time", ours=f"{result.wall_seconds:.0f} s", reference="—"),
         ],
         images=[out_dir / "curves.png", *beam["heatmaps"][-1:]],
         seconds=seconds,
+        timed="training + evaluation",
         command=f"dlc seq2seq train --preset quick --run-dir {out_dir}",
         notes=examples,
     )

@@ -93,9 +93,9 @@ class TrainCommand(Generic[C]):
         data = read_run_config(run_dir)
         hint = f"pass a directory written by `dlc {self.command} --run-dir`"
         if data.get("command") != self.command:
+            other = f"a `dlc {data['command']}`" if data.get("command") else "another kind of"
             raise CheckpointError(
-                f"{run_dir} holds a {data.get('command') or 'non-dlclassics'} run, not a "
-                f"`dlc {self.command}` run; {hint}"
+                f"{run_dir} holds {other} run, not a `dlc {self.command}` run; {hint}"
             )
         try:
             saved = {k: v for k, v in data["run"].items() if k not in LEGACY_KEYS}
