@@ -140,6 +140,7 @@ def _ladder(config: TourConfig, out_dir: Path) -> Section:
         images=[chart],
         notes=samples,
         seconds=seconds,
+        timed="n-gram + training + evaluation + samples",
         command=(
             "dlc lm train --model lstm --data brown --run-dir runs/lstm --cpu-budget 480; "
             "dlc lm eval --run-dir runs/lstm"

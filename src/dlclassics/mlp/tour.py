@@ -46,5 +46,6 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
         ],
         images=[out_dir / "curves.png", out_dir / "confusion.png"],
         seconds=seconds,
+        timed="training",
         command=f"dlc mlp train --run-dir {out_dir}" + (" --preset quick" if config.quick else ""),
     )

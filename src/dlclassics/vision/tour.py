@@ -63,6 +63,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
             out_dir / "feature_maps.png",
         ],
         seconds=seconds,
+        timed="training",
         command=f"dlc vision train --model lenet --run-dir {out_dir}"
         + (" --preset quick" if config.quick else ""),
     )
