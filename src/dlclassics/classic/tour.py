@@ -142,5 +142,6 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
             "the trade-off note 004 二 · 3.2 正则化惩罚项 describes.",
         ],
         seconds=seconds,
+        timed="training + evaluation of the four models",
         command="; ".join(commands),
     )

@@ -154,6 +154,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
         ],
         images=images,
         seconds=seconds,
+        timed="reading the corpus + training",
         command=(
             f"dlc word2vec train --corpus {CORPUS} --lowercase --model {w2v.model} --loss ns "
             f"--epochs {w2v.epochs} --out {out_dir} && dlc vectors analogy husband man woman "
