@@ -38,7 +38,7 @@ from dlclassics.config import replace
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import CheckpointError, ConfigError, DataError
 from dlclassics.io import write_json
-from dlclassics.lm.data import Level, LMCorpus, StreamWindows, load_corpus
+from dlclassics.lm.data import Level, LMCorpus, Split, StreamWindows, load_corpus
 from dlclassics.lm.evaluate import StreamScore, token_log_probs
 from dlclassics.lm.models import LanguageModel, LMModelConfig, build_model
 from dlclassics.lm.sample import generate
@@ -173,7 +173,7 @@ def calibrated(config: LMTrainConfig, task: LMTask, train: StreamWindows) -> LMT
 
 def prepare(config: LMTrainConfig, resume: bool) -> Prepared[LMTrainConfig]:
     """Corpus, vocabulary (the run's own file), task and BPTT windows of a run."""
-    splits = ("train", "val")
+    splits: tuple[Split, ...] = ("train", "val")
     if resume:
         vocab = saved_vocab(config.run_dir)
         corpus = load_corpus(config.data, config.level, vocab=vocab, splits=splits)
