@@ -208,6 +208,17 @@ def test_without_the_font_the_report_is_written_with_a_warning(
     assert "no embedded CJK font" in caplog.text and "not in the cache" in caplog.text
 
 
+def test_a_damaged_font_file_gives_a_warning_not_a_crash(
+    tmp_path: Path, cached_cjk_font: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    font_file = wqy_microhei.font_file()
+    font_file.write_bytes(font_file.read_bytes()[:2000])  # a truncated collection
+    with caplog.at_level(logging.WARNING, logger="dlclassics.report.html"):
+        page = report_html.render([section(title=CHINESE_TITLE)], tmp_path, title="t", header="")
+    assert "@font-face" not in page and "正则化惩罚项" in page
+    assert "cannot subset" in caplog.text
+
+
 def test_subsetting_keeps_fonttools_quiet(
     tmp_path: Path, cached_cjk_font: str, caplog: pytest.LogCaptureFixture
 ) -> None:

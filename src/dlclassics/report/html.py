@@ -195,10 +195,12 @@ def font_face(text: str) -> str:
     font_file = _font_file()
     if font_file is None:
         return ""
+    from fontTools.ttLib import TTLibError
+
     chars = "".join(sorted({ch for ch in text if ord(ch) > 127}))
     try:
         woff = subset_font(font_file, chars)
-    except (DataError, OSError, ValueError, KeyError) as error:  # a damaged cache entry
+    except (DataError, TTLibError, OSError, ValueError, KeyError) as error:  # a damaged file
         log.warning("report: cannot subset %s (%s); no embedded CJK font", font_file, error)
         return ""
     data = base64.b64encode(woff).decode("ascii")
