@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 # torch is pinned here, not in pyproject: this build is the CPU wheel these machines carry.
 TORCH  := torch==2.13.0
 
-.PHONY: demo test test-all lint typecheck install dev bench clean
+.PHONY: demo test test-all lint typecheck install dev bench results clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test-all: lint typecheck
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+# benchmarks/results/*.json -> benchmarks/RESULTS.md and README's headline table (standard library only)
+results: | $(BIN)/python
+	$(BIN)/python benchmarks/results.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache runs

@@ -1,7 +1,9 @@
 """Beam search batched over sentences × beams vs one sentence at a time: time and agreement.
 
-Issue 8 target: batched beam search ≥ 5× faster than a per-sentence loop on the same
-inputs, with the same outputs. Both are :mod:`dlclassics.seq2seq.search`:
+Target: batched beam search ≥ 5× faster than a per-sentence loop on the same
+inputs, with the same outputs.
+
+Both searches are :mod:`dlclassics.seq2seq.search`:
 
 * ``batched`` = :func:`~dlclassics.seq2seq.search.beam_search` on batches of
   ``--batch-size`` sentences (sorted by source length, as ``dlc seq2seq eval`` does):
@@ -106,7 +108,7 @@ def main(argv: list[str]) -> None:
     )
     path = write_results(
         args.name,
-        "batched beam search vs a per-sentence loop (issue 8 goal: ≥ 5× faster, same outputs)",
+        "batched beam search vs a per-sentence loop (target: ≥ 5× faster, same outputs)",
         [row],
         note=(
             "one torch thread; the two searches alternate batch by batch; *_seconds = wall "

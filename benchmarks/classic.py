@@ -1,6 +1,6 @@
 """Classic classifiers on Fashion-MNIST: dlclassics vs scikit-learn, and our engine MLP vs torch.
 
-Targets (issue 4), Fashion-MNIST test accuracy: k-NN ≥ 0.85, softmax ≥ 0.84, SVM ≥ 0.83, MLP on
+Targets, Fashion-MNIST test accuracy: k-NN ≥ 0.85, softmax ≥ 0.84, SVM ≥ 0.83, MLP on
 our own tensor engine ≥ 0.88; k-NN prediction time ≤ 1.5× scikit-learn's brute force; the
 engine MLP's epoch time reported as a ratio to the same network in torch.
 

@@ -1,8 +1,8 @@
 """The LM ladder's last two rungs: character level (bits per character) and Chinese words.
 
-Issue 7: a char LSTM and a char Transformer on English (State of the Union) and on the Tang
-poems, bits per character on the held-out split at a fixed CPU budget, with samples; and
-interpolated Kneser-Ney vs an LSTM on People's Daily words (test perplexity).
+Targets: a char LSTM and a char Transformer on English (State of the Union) and on the Tang
+poems, bits per character on the held-out split at a budget of 10 CPU minutes per model, with
+samples; and interpolated Kneser-Ney vs an LSTM on People's Daily words (test perplexity).
 
     python benchmarks/lm_char.py --run lstm-sotu --budget 600     # one run: train + score
     python benchmarks/lm_char.py --collect                        # KN row + runs → JSON
@@ -24,7 +24,7 @@ the stream read as 64 parallel pieces). People's Daily — PKU segmentation, sen
 + ``</s>``; perplexity over words + one ``</s>`` per sentence (kenlm's convention; both
 count the same tokens, asserted).
 
-Budget: the issue's 10 minutes of CPU per model: ``--budget 600`` seconds of process CPU
+Budget: the targets' 10 minutes of CPU per model: ``--budget 600`` seconds of process CPU
 time per run (in each row; two runs at a time on the 2-core machine, nothing else running),
 through ``dlc lm train --cpu-budget`` (max_steps = budget / timed CPU seconds per step;
 Adam, cosine schedule, clipping 1.0, torch on 1 thread). ``train_cpu_seconds`` is the process
@@ -68,7 +68,7 @@ from dlclassics.lm.ngram import count_ngrams, estimate
 
 RUNS = Path("runs/lm_char")
 EVAL_ROWS = 64  # parallel pieces of a split's stream when scoring it
-CHAR_BUDGET = 600.0  # process CPU seconds per character run (the issue's 10 minutes)
+CHAR_BUDGET = 600.0  # process CPU seconds per character run (the targets' 10 minutes)
 WORD_BUDGET = 600.0  # process CPU seconds of the People's Daily LSTM
 
 _LSTM_CHAR = LMModelConfig(embed=64, hidden=512, dropout=0.0, bptt=64, softmax="full")
@@ -241,7 +241,7 @@ def collect() -> list[Path]:
         if level == "char" and (RUNS / name / "row.json").is_file()
     ]
     common = {
-        "budget_note": "the issue's 10 CPU minutes per model: cpu_budget = 600 seconds of "
+        "budget_note": "the targets' 10 CPU minutes per model: cpu_budget = 600 seconds of "
         "process CPU time in each row (max_steps from a timing of the model's steps); torch "
         "1 thread, two runs at a time. No model here has converged",
         "machine_note": "2 cores, two runs at a time and nothing else: train_seconds (wall) "

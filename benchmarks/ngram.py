@@ -1,6 +1,6 @@
 """n-gram LMs on Brown: build speed vs NLTK, scoring speed vs kenlm, and the perplexity table.
 
-Issue 7 targets: building a trigram Kneser–Ney model on the Brown train split ≥ 50× faster
+Targets: building a trigram Kneser–Ney model on the Brown train split ≥ 50× faster
 than NLTK's ``KneserNeyInterpolated``; scoring the Brown test split side by side with the
 ``kenlm`` module (ratio reported); Brown perplexities for add-k and interpolated KN trigrams
 and a modified KN 5-gram.

@@ -1,7 +1,9 @@
 """CNNs on Fashion-MNIST: test accuracy, parameters and training time of `dlc vision train`.
 
-Reproduces the README's CNN rows (issue 5 targets, Fashion-MNIST test split, CPU, each within
-30 minutes on 2 cores: LeNet ≥ 0.90, ResNet-20 ≥ 0.93). Each model trains with the default
+Targets, Fashion-MNIST test split, CPU, each within 30 minutes on 2 cores: LeNet ≥ 0.90,
+ResNet-20 ≥ 0.93.
+
+Measures the CNN rows of ``benchmarks/RESULTS.md``. Each model trains with the default
 config of `dlc vision train` (``--max-steps`` overrides it), is evaluated on the 10,000-image
 test split with its best-validation checkpoint, and adds one row per (model, seed, steps) to
 ``benchmarks/results/vision.json``; rows of other models or runs already in the file are kept,

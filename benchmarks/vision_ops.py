@@ -1,6 +1,6 @@
 """conv2d forward + backward: our loops and im2col against torch.nn.functional.conv2d.
 
-Issue 5 target: the im2col conv2d (NumPy) takes ≤ 3× the time of ``F.conv2d`` for one forward
+Target: the im2col conv2d (NumPy) takes ≤ 3× the time of ``F.conv2d`` for one forward
 and one backward pass (dX, dW, db) at x (64, 16, 28, 28), w (32, 16, 3, 3), padding 1, stride 1.
 
     python benchmarks/vision_ops.py                  # 1 thread each, best of 7

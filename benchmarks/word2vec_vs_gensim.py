@@ -1,6 +1,6 @@
 """word2vec: dlclassics vs gensim 4.4 — speed (words/s) and quality, same corpus and settings.
 
-Issue 6 targets, for each of sg-ns, cbow-ns, sg-hs, cbow-hs: words/s ≥ 1.0× gensim (stretch
+Targets, for each of sg-ns, cbow-ns, sg-hs, cbow-hs: words/s ≥ 1.0× gensim (stretch
 1.5×), Google-analogy accuracy within 1 point of gensim's, WordSim-353 and SimLex-999
 Spearman within 0.02.
 

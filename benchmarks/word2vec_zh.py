@@ -1,7 +1,7 @@
 """word2vec on Chinese: People's Daily as segmented (PKU) vs re-segmented by jieba.
 
-Issue 6: "train on People's Daily (already segmented), and on raw Chinese text segmented
-with jieba; evaluate with synonym groups from Cilin ... and a small Chinese analogy set".
+Targets: train on People's Daily (already segmented) and on raw Chinese text segmented
+with jieba; evaluate with synonym groups from Cilin and a small Chinese analogy set.
 
     python benchmarks/word2vec_zh.py                 # both corpora + a gensim row on (a)
     python benchmarks/word2vec_zh.py --no-gensim --epochs 3
