@@ -62,8 +62,7 @@ import torch
 from _common import write_results
 from dlclassics.config import replace
 from dlclassics.io import write_json
-from dlclassics.lm.corpus import BROWN_MIN_COUNT
-from dlclassics.lm.data import load_corpus, units
+from dlclassics.lm.data import BROWN_MIN_COUNT, load_corpus, units
 from dlclassics.lm.evaluate import (
     StreamScore,
     fit_mixture,
@@ -71,7 +70,7 @@ from dlclassics.lm.evaluate import (
     ngram_log_probs,
     token_log_probs,
 )
-from dlclassics.lm.lm_commands import (
+from dlclassics.lm.commands import (
     LMTrainConfig,
     eval_warmup,
     eval_window,

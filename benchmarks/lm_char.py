@@ -54,7 +54,7 @@ from dlclassics.lm.evaluate import (
     ngram_log_probs,
     token_log_probs,
 )
-from dlclassics.lm.lm_commands import (
+from dlclassics.lm.commands import (
     LMSampleConfig,
     LMTrainConfig,
     eval_warmup,

@@ -9,12 +9,16 @@
 Options come from each command's config dataclass. Known user errors (missing file, unknown
 data set, bad option value, corrupt checkpoint) print one line ``error: ...`` and exit with
 code 2; ``--debug`` shows the traceback instead.
+
+A command that needs a data set which is not cached fetches it first (one log line: the
+data set, its size, its source; then a progress bar). ``--offline`` (or
+``DLCLASSICS_OFFLINE=1``) turns that off: the command stops with one line saying how to
+fetch the data set instead.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import logging
 import os
@@ -25,39 +29,27 @@ from pathlib import Path
 from typing import Any
 
 from dlclassics import __version__
-from dlclassics.commands import Command
+from dlclassics.commands import Command, Family, Group
 from dlclassics.errors import UserError
-from dlclassics.registry import Registry
+from dlclassics.families import commands as family_commands
+from dlclassics.families import groups
 
-# group -> module that defines COMMANDS; imported only when the group is used (fast start-up).
-GROUPS: dict[str, str] = {
-    "data": "dlclassics.data.commands",
-    "mlp": "dlclassics.mlp.commands",
-    "ngram": "dlclassics.lm.ngram_commands",
-    "lm": "dlclassics.lm.lm_commands",
-    "vision": "dlclassics.vision.commands",
-    "classic": "dlclassics.classic.commands",
-    "vectors": "dlclassics.embeddings.vectors_commands",
-    "word2vec": "dlclassics.embeddings.word2vec_commands",
-    "glove": "dlclassics.embeddings.glove_commands",
-    "seq2seq": "dlclassics.seq2seq.commands",
-    "translate": "dlclassics.seq2seq.translate",
-    "tour": "dlclassics.tour",
-}
+# the switch `--offline` sets (dlclassics.data.cache.OFFLINE_ENV; not imported: fast start-up)
+OFFLINE_ENV = "DLCLASSICS_OFFLINE"
 
 log = logging.getLogger("dlclassics")
 
 
-def _commands(group: str) -> Registry[Command]:
-    commands: Registry[Command] = importlib.import_module(GROUPS[group]).COMMANDS
-    return commands
+def _groups() -> dict[str, tuple[Family, Group]]:
+    """``dlc GROUP``: every family's groups, in reading order (no command module imported)."""
+    return {group.name: (family, group) for family, group in groups()}
 
 
 def _usage() -> str:
     lines = [f"dlc {__version__} — classic deep learning, runnable and verified", "", "commands:"]
-    for group in GROUPS:
-        for name, command in _commands(group).items():
-            lines.append(f"  dlc {group + (' ' + name if name else ''):<22} {command.help}")
+    for _, group in groups():
+        for name, help_ in group.commands.items():
+            lines.append(f"  dlc {group.name + (' ' + name if name else ''):<22} {help_}")
     lines += ["", "`dlc GROUP COMMAND --help` lists a command's options; --debug shows tracebacks."]
     return "\n".join(lines)
 
@@ -85,7 +77,9 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def _parse(command: Command, prog: str, args: list[str], resume: Path | None = None) -> Any:
+def _parse(
+    command: Command, prog: str, help_: str, args: list[str], resume: Path | None = None
+) -> Any:
     """Options -> config dataclass; tyro's boxed parse errors become one line.
 
     With ``resume``, the defaults are the config saved in that run directory.
@@ -109,7 +103,7 @@ def _parse(command: Command, prog: str, args: list[str], resume: Path | None = N
             return tyro.cli(
                 command.config,
                 prog=prog,
-                description=_description(command),
+                description=_description(command, help_),
                 args=args,
                 default=default,
                 config=(tyro.conf.OmitArgPrefixes,),  # --max-steps, not --trainer.max-steps
@@ -122,8 +116,8 @@ def _parse(command: Command, prog: str, args: list[str], resume: Path | None = N
         raise UserError(_one_line(text) + f" (see `{prog} --help`)") from None
 
 
-def _description(command: Command) -> str:
-    text = command.help
+def _description(command: Command, help_: str) -> str:
+    text = help_
     if command.presets:
         text += (
             f". Presets: --preset {{{','.join(command.presets)}}} (options given too override it)"
@@ -148,10 +142,12 @@ def run(argv: Sequence[str]) -> int:
     if args[0] == "--version":
         print(__version__)
         return 0
+    known = _groups()
     group = args.pop(0)
-    if group not in GROUPS:
-        raise UserError(f"unknown command {group!r}; choose one of: {', '.join(GROUPS)}")
-    commands = _commands(group)
+    if group not in known:
+        raise UserError(f"unknown command {group!r}; choose one of: {', '.join(known)}")
+    family, declared = known[group]
+    commands = family_commands(family, declared)
     name = ""
     if "" not in commands:
         if not args or args[0] in ("-h", "--help"):
@@ -164,20 +160,23 @@ def run(argv: Sequence[str]) -> int:
             )
     command = commands[name]
     prog = f"dlc {group} {name}".strip()
+    help_ = declared.commands[name]
     resume = _option(args, "--resume") if command.resumable is not None else None
     if resume is None:
-        return command.run(_parse(command, prog, args)) or 0
+        return command.run(_parse(command, prog, help_, args)) or 0
     assert command.resumable is not None
     if _option(args, "--run-dir") is not None:
         raise UserError(f"`{prog} --resume DIR` continues in DIR; drop --run-dir")
-    config = _parse(command, prog, _without(args, "--resume"), resume=Path(resume))
+    config = _parse(command, prog, help_, _without(args, "--resume"), resume=Path(resume))
     return command.resumable.run_resumed(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    argv = [a for a in argv if a != "--debug"]
+    if "--offline" in argv:
+        os.environ[OFFLINE_ENV] = "1"  # read by dlclassics.data.cache.require
+    argv = [a for a in argv if a not in ("--debug", "--offline")]
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO, format="%(message)s", stream=sys.stderr
     )

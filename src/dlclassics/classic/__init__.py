@@ -8,8 +8,30 @@
 - :mod:`~dlclassics.classic.activations`, :mod:`~dlclassics.classic.init`,
   :mod:`~dlclassics.classic.optim` — activations and their saturation, weight initialization,
   SGD / momentum / Nesterov / RMSProp / Adam.
+- :mod:`~dlclassics.classic.learning_rate` — the step size η too small, right and too large.
 - :mod:`~dlclassics.classic.mlp_engine` — an MLP on the NumPy tensor engine, and the same
-  network in torch.
+  network in torch; :mod:`~dlclassics.classic.reference` — its torch twin trained step for
+  step, and the epoch-time ratio of the two.
+- :mod:`~dlclassics.classic.protocol` — splits, train-fitted preprocessing, the settings chosen
+  on val, scores and targets: how the four classifiers are run on real images.
 - :mod:`~dlclassics.classic.commands` — ``dlc classic knn|svm|softmax|mlp`` on real images;
   :mod:`~dlclassics.classic.tour` — their step in ``dlc tour``.
 """
+
+from dlclassics.commands import Family, Group
+
+FAMILY = Family(
+    "classic",
+    groups=(
+        Group(
+            "classic",
+            {
+                "knn": "k-nearest neighbours on image pixels; k by cross-validation with --cv",
+                "svm": "linear SVM (multiclass hinge) by minibatch SGD; loss and templates",
+                "softmax": "softmax classifier (cross-entropy) by minibatch SGD; templates",
+                "mlp": "MLP on our NumPy tensor engine; epoch time as a ratio to torch",
+            },
+        ),
+    ),
+    tour=True,
+)

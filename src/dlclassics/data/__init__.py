@@ -12,6 +12,7 @@ package registers them all. Heavy or optional dependencies (jieba, torch) are im
 when used.
 """
 
+from dlclassics.commands import Family, Group
 from dlclassics.data import sets as _sets  # noqa: F401  (registers every data set)
 from dlclassics.data.cache import dataset_dir, is_cached, require
 from dlclassics.data.catalog import DATASETS, Dataset, Source
@@ -36,3 +37,19 @@ __all__ = [
     "require",
     "tokenizers",
 ]
+
+
+FAMILY = Family(
+    "data",
+    groups=(
+        Group(
+            "data",
+            {
+                "list": "list the registered data sets",
+                "fetch": "download, verify and cache data sets",
+                "info": "splits, counts and a sample of a data set",
+            },
+        ),
+    ),
+    tour=False,
+)

@@ -3,7 +3,7 @@
 The statistical rung (note 002, 统计语言模型) lives in these modules; the user guide is
 :mod:`dlclassics.lm.ngram`:
 
-* :mod:`~dlclassics.lm.corpus` — where sentences come from (a file or a registered corpus);
+* :mod:`~dlclassics.data.corpora` — where sentences come from (a file or a registered corpus);
 * :mod:`~dlclassics.lm.trie` — the n-gram table shared by counts and models (sorted arrays);
 * :mod:`~dlclassics.lm.counts` — counting n-grams of any order over a streamed corpus;
 * :mod:`~dlclassics.lm.backoff` — the frozen backoff model: scoring, perplexity, sampling;
@@ -13,3 +13,28 @@ The statistical rung (note 002, 统计语言模型) lives in these modules; the 
 * :mod:`~dlclassics.lm.arpa` — ARPA files, the format SRILM and kenlm read and write;
 * :mod:`~dlclassics.lm.ngram_commands` — ``dlc ngram build | perplexity | generate``.
 """
+
+from dlclassics.commands import Family, Group
+
+FAMILY = Family(
+    "lm",
+    groups=(
+        Group(
+            "ngram",
+            {
+                "build": "count n-grams, smooth, write an ARPA model",
+                "perplexity": "perplexity of an ARPA model on a text (kenlm's convention)",
+                "generate": "sample sentences from an ARPA model",
+            },
+        ),
+        Group(
+            "lm",
+            {
+                "train": "train a neural LM (maxent, nnlm, rnn, lstm, gru, transformer)",
+                "eval": "perplexity of a trained language model on a split",
+                "sample": "generate text from a trained language model",
+            },
+        ),
+    ),
+    tour=True,
+)

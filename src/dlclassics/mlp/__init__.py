@@ -1,1 +1,17 @@
 """The multilayer perceptron on real images (notes 004: MLP, ReLU, He init, dropout, momentum)."""
+
+from dlclassics.commands import Family, Group
+
+FAMILY = Family(
+    "mlp",
+    groups=(
+        Group(
+            "mlp",
+            {
+                "train": "train the ReLU MLP on an image data set (Fashion-MNIST by default)",
+                "eval": "test accuracy and confusion matrix of a trained MLP",
+            },
+        ),
+    ),
+    tour=True,
+)

@@ -31,7 +31,6 @@ What happens to unusual input (documented behaviour, tested):
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +39,8 @@ from typing import Literal
 import torch
 import tyro
 
-from dlclassics.commands import Command
 from dlclassics.data.vocab import UNK, Vocab
-from dlclassics.errors import ConfigError, DataError
-from dlclassics.registry import Registry
+from dlclassics.errors import ConfigError
 from dlclassics.seq2seq.bleu import detokenize
 from dlclassics.seq2seq.heatmap import plot_attention
 from dlclassics.seq2seq.interface import Seq2SeqModel
@@ -54,7 +51,7 @@ log = logging.getLogger(__name__)
 
 LONG_INPUT_FACTOR = 4  # default --max-tokens = this × the run's training --max-len
 
-__all__ = ["TranslateConfig", "Translator", "translate_command"]
+__all__ = ["TranslateConfig", "Translator", "translate_lines"]
 
 
 @dataclass
@@ -155,28 +152,6 @@ class TranslateConfig:
     device: str = "auto"  # auto = cuda if available, else cpu
 
 
-def _input_lines(config: TranslateConfig) -> list[str]:
-    if config.text and config.file is not None:
-        raise ConfigError("give the text as arguments or --file, not both")
-    if config.text:
-        return [line for text in config.text for line in text.splitlines() or [""]]
-    if config.file is not None:
-        try:
-            return config.file.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            raise DataError(f"{config.file} does not exist; pass a text file with --file") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{config.file} is not UTF-8 text; convert it first") from None
-        except IsADirectoryError:
-            raise DataError(f"{config.file} is a directory; pass a text file") from None
-    if sys.stdin is None or sys.stdin.isatty():
-        raise ConfigError('nothing to translate: give "text", --file FILE, or pipe lines to stdin')
-    try:
-        return sys.stdin.read().splitlines()
-    except UnicodeDecodeError:
-        raise DataError("stdin is not UTF-8 text") from None
-
-
 def translate_lines(
     translator: Translator, lines: Sequence[str], config: TranslateConfig
 ) -> list[list[tuple[str, float]]]:
@@ -239,30 +214,3 @@ def translate_lines(
     if config.heatmaps is not None and no_attention:
         log.warning("this model has no attention: no heatmaps written")
     return results
-
-
-def translate_command(config: TranslateConfig) -> int:
-    lines = _input_lines(config)
-    if not any(line.strip() for line in lines):
-        raise DataError("nothing to translate: the input is empty (or only blank lines)")
-    translator = Translator.load(config.run_dir, which=config.which, device=config.device)
-    results = translate_lines(translator, lines, config)
-    out = []
-    for n, nbest in enumerate(results):
-        if config.n_best == 1:
-            out.append(nbest[0][0] if nbest else "")
-        else:
-            out.extend(f"{n} ||| {text} ||| {score:.4f}" for text, score in nbest or [("", 0.0)])
-    sys.stdout.write("".join(line + "\n" for line in out))
-    return 0
-
-
-COMMANDS: Registry[Command] = Registry("translate command")
-COMMANDS.add(
-    "",
-    Command(
-        help="translate text with a trained seq2seq run (arguments, --file or stdin)",
-        config=TranslateConfig,
-        run=translate_command,
-    ),
-)

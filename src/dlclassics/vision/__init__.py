@@ -29,6 +29,7 @@ Every from-scratch op is tested equal, values and gradients, to ``torch.nn.funct
 ((2, 3, 5, 5), (4, 3, 3, 3), [50.0, 50.0, 50.0, 50.0])
 """
 
+from dlclassics.commands import Family, Group
 from dlclassics.vision.conv import (
     Conv2dGrads,
     col2im,
@@ -92,3 +93,21 @@ __all__ = [
     "same_padding",
     "small_kernels_table",
 ]
+
+
+FAMILY = Family(
+    "vision",
+    groups=(
+        Group(
+            "vision",
+            {
+                "train": "train a CNN (lenet, vgg, inception, resnet) on an image data set",
+                "eval": "test accuracy and confusion matrix of a trained CNN",
+                "filters": "first-layer filters and feature maps of a CNN (or edge filters)",
+                "receptive-field": "receptive field per layer, or stacked 3×3 convs vs one kernel",
+                "transfer": "pretrain, freeze, fine-tune on few labels: frozen/tuned/scratch",
+            },
+        ),
+    ),
+    tour=True,
+)
