@@ -1,5 +1,5 @@
 # dlclassics — set-up and checks. Everything runs inside .venv, created on first use.
-#   make demo      install, fetch Fashion-MNIST, run `dlc tour --quick`, print the report path
+#   make demo      install, run `dlc tour --quick` (data fetched on first use), print the report path
 #   make test      install dev tools, lint (ruff), type check (mypy), run the test suite
 #   make test-all  the suite including `slow` and `network` tests
 #   make bench     every benchmark in benchmarks/ (long; not in CI)
@@ -31,12 +31,12 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 demo: install
-	$(BIN)/dlc data fetch fashion-mnist
 	$(BIN)/dlc tour --quick
 
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy
