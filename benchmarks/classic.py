@@ -14,7 +14,7 @@ Protocol — no hyperparameter ever sees the test split:
    pass over the distances scores every k), the learning rate η and the L2 penalty λ for the
    softmax and SVM (a grid, 20 epochs each), all recorded under ``selection`` in the results;
    the engine MLP's settings were chosen the same way (the val sweep quoted in
-   ``dlclassics.classic.commands.EngineMLPRunConfig``), and its per-epoch val accuracy is
+   ``dlclassics.classic.protocol.MLP_FIT``), and its per-epoch val accuracy is
    recorded here;
 3. the chosen setting is fit once more beside its peer, and both are scored once on ``test``
    (10,000 images).
@@ -36,7 +36,7 @@ Features: pixels / 255 for k-NN; for the linear models and the MLP, (x − μ) /
   ``peers`` records each peer's C, iterations and whether liblinear/lbfgs converged.
 - mlp: ``torch_mlp`` (float64, like our engine) trained by ``torch.optim.SGD`` with the same
   momentum, from the same initial weights, on the same shuffles and batches
-  (``dlclassics.classic.commands.fit_torch_mlp``): with dropout 0 the two runs compute the same
+  (``dlclassics.classic.reference.fit_torch_mlp``): with dropout 0 the two runs compute the same
   numbers, so accuracy should agree and the fit-time ratio is the epoch-time ratio.
 
 Thread count: ``--threads`` (default 1) for NumPy's BLAS, scikit-learn's OpenMP and torch
@@ -63,19 +63,11 @@ from typing import Any
 import numpy as np
 
 from _common import write_results
-from dlclassics.classic.commands import (
-    SOFTMAX,
-    SVM,
-    EngineMLPRunConfig,
-    KNNRunConfig,
-    Splits,
-    fit_torch_mlp,
-    load_splits,
-    preprocess,
-)
 from dlclassics.classic.knn import KNNClassifier, KNNConfig
 from dlclassics.classic.linear import LinearClassifier, LinearConfig
 from dlclassics.classic.mlp_engine import fit_engine_mlp
+from dlclassics.classic.protocol import KNN, MLP_FIT, SOFTMAX, SVM, Splits, load_splits, preprocess
+from dlclassics.classic.reference import fit_torch_mlp
 from dlclassics.errors import UserError
 
 log = logging.getLogger("classic-benchmark")
@@ -127,17 +119,17 @@ def select_linear(s: Splits, base: LinearConfig) -> tuple[LinearConfig, list[dic
     """Val accuracy of every (η, λ) in the grid; the best (earliest on a tie) is chosen."""
     table = []
     for lr, reg in itertools.product(LEARNING_RATES, REGS):
-        config = replace(base, learning_rate=lr, reg=reg)
+        config = replace(base, lr=lr, reg=reg)
         try:
             seconds, model = timed(lambda c=config: LinearClassifier.fit(s.X_train, s.y_train, c))
             val = accuracy(model.predict(s.X_val), s.y_val)
         except UserError as error:  # η too large: the loss diverged
             seconds, val = float("nan"), 0.0
             log.info("%s η=%g λ=%g: %s", base.loss, lr, reg, error)
-        table.append({"learning_rate": lr, "reg": reg, "val_accuracy": val, "fit_seconds": seconds})
+        table.append({"lr": lr, "reg": reg, "val_accuracy": val, "fit_seconds": seconds})
         log.info("%s η=%g λ=%g: val %.4f (%.0f s)", base.loss, lr, reg, val, seconds)
     best = max(table, key=lambda r: r["val_accuracy"])
-    return replace(base, learning_rate=best["learning_rate"], reg=best["reg"]), table
+    return replace(base, lr=best["lr"], reg=best["reg"]), table
 
 
 def fit_peer(estimator: Any, s: Splits, record: dict[str, Any]) -> Any:
@@ -256,9 +248,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     chosen: dict[str, Any] = {}
     peers: dict[str, dict[str, Any]] = {}
     cli_defaults = {
-        "knn": {"k": KNNRunConfig().knn.k},
-        "softmax": {"learning_rate": SOFTMAX.learning_rate, "reg": SOFTMAX.reg},
-        "svm": {"learning_rate": SVM.learning_rate, "reg": SVM.reg},
+        "knn": {"k": KNN.k},
+        "softmax": {"lr": SOFTMAX.lr, "reg": SOFTMAX.reg},
+        "svm": {"lr": SVM.lr, "reg": SVM.reg},
     }
     if "knn" in args.models:
         k, selection["knn"] = select_k(pixels)
@@ -312,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             repeats,
         )
     if "mlp" in args.models:
-        fit = EngineMLPRunConfig().fit
+        fit = MLP_FIT
         if args.quick:
             fit = replace(fit, epochs=2)
         per_epoch: list[float] = []

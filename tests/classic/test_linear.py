@@ -197,7 +197,7 @@ def test_accuracy_is_within_one_point_of_sklearn_on_synthetic_blobs(loss: str) -
     linear_model = pytest.importorskip("sklearn.linear_model")
     X_all, y_all = blobs(0, 5000)
     X, y, X_test, y_test = X_all[:3000], y_all[:3000], X_all[3000:], y_all[3000:]
-    model = LinearClassifier.fit(X, y, LinearConfig(loss=loss, learning_rate=0.05, epochs=15))  # type: ignore[arg-type]
+    model = LinearClassifier.fit(X, y, LinearConfig(loss=loss, lr=0.05, epochs=15))  # type: ignore[arg-type]
     ours = (model.predict(X_test) == y_test).mean()
     peer = svm.LinearSVC() if loss == "svm" else linear_model.LogisticRegression()
     theirs = peer.fit(X, y).score(X_test, y_test)
@@ -207,7 +207,7 @@ def test_accuracy_is_within_one_point_of_sklearn_on_synthetic_blobs(loss: str) -
 
 def test_training_is_reproducible_and_the_loss_goes_down() -> None:
     X, y = blobs(1, 600)
-    config = LinearConfig(loss="softmax", learning_rate=0.1, epochs=5, seed=3)
+    config = LinearConfig(loss="softmax", lr=0.1, epochs=5, seed=3)
     a, b = LinearClassifier.fit(X, y, config), LinearClassifier.fit(X, y, config)
     assert_array_equal(a.W, b.W)
     assert len(a.loss_history) == 5 * 3  # 600 rows / 200 per batch, 5 epochs
@@ -245,8 +245,8 @@ def test_templates_name_the_shapes_when_w_has_a_bias_column(tmp_path: Path) -> N
 
 # The settings of benchmarks/classic.py (calibrated there, 3 seeds).
 FASHION_CONFIGS = {
-    "svm": LinearConfig(loss="svm", learning_rate=0.1, epochs=20),
-    "softmax": LinearConfig(loss="softmax", learning_rate=0.5, epochs=20),
+    "svm": LinearConfig(loss="svm", lr=0.1, epochs=20),
+    "softmax": LinearConfig(loss="softmax", lr=0.5, epochs=20),
 }
 
 
@@ -316,7 +316,7 @@ def test_bad_training_data_raises_user_error(X: np.ndarray, match: str) -> None:
 @pytest.mark.parametrize(
     ("config", "match"),
     [
-        (LinearConfig(learning_rate=0.0), "learning_rate=0.0 must be > 0"),
+        (LinearConfig(lr=0.0), "lr=0.0 must be > 0"),
         (LinearConfig(reg=-1.0), "reg=-1.0 must be ≥ 0"),
         (LinearConfig(loss="hinge"), "loss='hinge' is not known"),  # type: ignore[arg-type]
         (LinearConfig(num_classes=1), "num_classes=1"),
@@ -329,5 +329,5 @@ def test_bad_settings_raise_config_error(config: LinearConfig, match: str) -> No
 
 def test_a_diverging_run_says_to_lower_the_learning_rate() -> None:
     X, y = blobs(3, 200)
-    with pytest.raises(TrainingDiverged, match="lower learning_rate"):
-        LinearClassifier.fit(X * 1e150, y, LinearConfig(loss="softmax", learning_rate=1e10))
+    with pytest.raises(TrainingDiverged, match="lower lr"):
+        LinearClassifier.fit(X * 1e150, y, LinearConfig(loss="softmax", lr=1e10))

@@ -155,3 +155,15 @@ def test_fit_engine_mlp_reports_divergence() -> None:
 def test_fit_engine_mlp_rejects_float_labels() -> None:
     with pytest.raises(ConfigError, match="integer y"):
         fit_engine_mlp(np.zeros((3, 2)), np.zeros(3))
+
+
+def test_mean_loss_matches_torch_cross_entropy_in_eval_mode() -> None:
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(30, 5)), rng.integers(0, 3, size=30)
+    theirs = torch_mlp(CONFIG)  # dropout 0.3: eval mode must switch it off
+    ours = MLP(CONFIG, rng=np.random.default_rng(0))
+    ours.load_state_dict(theirs.state_dict())
+    theirs.eval()
+    expected = F.cross_entropy(theirs(torch.tensor(X)), torch.tensor(y)).item()
+    assert ours.mean_loss(X, y) == pytest.approx(expected, rel=1e-12)
+    assert ours.training  # the mode it was in comes back

@@ -26,7 +26,8 @@ The worked example of 004 §二.6.3 (w = [2, −3, −3], x = [−1, −2])::
 The API mirrors torch (``.data``, ``.grad``, ``backward()``, ``Module.parameters()``,
 ``Module.zero_grad()``) and follows karpathy/micrograd, whose test we extend in
 ``tests/autograd``: the same expression built here and in torch float64 gives the same
-values and gradients. :func:`dlclassics.autograd.draw.draw_graph` renders a graph.
+values and gradients. :func:`dlclassics.autograd.graph.draw_graph` draws a graph (and
+:func:`~dlclassics.autograd.graph.to_dot` gives its DOT text).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -377,6 +377,15 @@ class CVResult:
     def best_k(self) -> int:
         """The k with the highest mean accuracy (the smallest such k on a tie)."""
         return self.ks[int(np.argmax(self.mean))]
+
+    def summary(self) -> dict[str, Any]:
+        """Folds, the ks, their mean accuracy (4 decimals) and the best k, as JSON values."""
+        return {
+            "folds": self.accuracy.shape[1],
+            "ks": list(self.ks),
+            "mean_accuracy": [round(float(a), 4) for a in self.mean],
+            "best_k": self.best_k,
+        }
 
 
 def cross_validate_k(

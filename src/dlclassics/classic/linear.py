@@ -33,7 +33,8 @@ against torch (``C · multi_margin_loss`` — torch divides the hinge sum by the
 ``cross_entropy``). The hinge's subgradient at the kink (margin exactly 0) is taken as 0.
 
 :class:`LinearClassifier` trains W, b by minibatch SGD (note 二 · 8、权重的更新迭代 without the
-momentum term: W ← W − η ∂L/∂W) and predicts argmax_j s_j.
+momentum term: W ← W − η ∂L/∂W, η = ``LinearConfig.lr``) and predicts argmax_j s_j;
+:func:`plot_loss_history` draws its loss after every step.
 
 >>> rng = np.random.default_rng(0)
 >>> X = np.concatenate([rng.normal(-2, 1, (100, 2)), rng.normal(2, 1, (100, 2))])
@@ -48,6 +49,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -219,7 +221,7 @@ def softmax_loss_vectorized(
 @dataclass(frozen=True, kw_only=True)
 class LinearConfig:
     loss: LossName = "softmax"  # "svm": multiclass hinge with margin Δ; "softmax": cross-entropy
-    learning_rate: float = 0.01  # η, step size on the minibatch-mean loss
+    lr: float = 0.01  # η, step size on the minibatch-mean loss
     lr_decay: float = 0.9  # η is multiplied by this after every epoch
     reg: float = 1e-4  # λ in λ‖W‖²
     delta: float = 1.0  # Δ, the SVM margin (the notes' "+1"); unused by softmax
@@ -242,7 +244,7 @@ def _check_linear_config(config: LinearConfig) -> None:
     if config.loss not in _LOSSES:
         raise ConfigError(f"loss={config.loss!r} is not known; choose 'svm' or 'softmax'")
     positive = {
-        "learning_rate": config.learning_rate,
+        "lr": config.lr,
         "epochs": config.epochs,
         "batch_size": config.batch_size,
         "lr_decay": config.lr_decay,
@@ -288,7 +290,7 @@ class LinearClassifier:
         N, D = X.shape
         W = config.init_scale * rng.standard_normal((C, D))
         b = np.zeros(C)
-        loss_fn, lr = _LOSSES[config.loss], config.learning_rate
+        loss_fn, lr = _LOSSES[config.loss], config.lr
         history: list[float] = []
         for epoch in range(config.epochs):
             order = rng.permutation(N)
@@ -299,7 +301,7 @@ class LinearClassifier:
                 if not math.isfinite(loss):
                     raise TrainingDiverged(
                         f"loss became {loss} in epoch {epoch} (step {len(history)}); lower "
-                        f"learning_rate (now {config.learning_rate}) or standardize X"
+                        f"lr (now {config.lr}) or standardize X"
                     )
                 W -= lr * dW
                 b -= lr * db
@@ -316,3 +318,28 @@ class LinearClassifier:
     def predict(self, X: ArrayLike) -> IntArray:
         """argmax_j s_j for every row (the smallest class index on a tie), shape (N,)."""
         return self.scores(X).argmax(axis=1).astype(np.int64)
+
+
+def plot_loss_history(
+    history: tuple[float, ...], steps_per_epoch: int, out: Path, *, title: str
+) -> Path:
+    """The minibatch loss after every SGD step (grey) and its mean over each epoch (line)."""
+    from matplotlib.figure import Figure
+
+    from dlclassics.report.plots import save_figure
+
+    losses = np.asarray(history)
+    fig = Figure(figsize=(6, 3.8))
+    ax = fig.subplots()
+    ax.plot(np.arange(1, len(losses) + 1), losses, color="grey", alpha=0.4, lw=0.6, label="step")
+    epochs = len(losses) // steps_per_epoch
+    if epochs:
+        means = losses[: epochs * steps_per_epoch].reshape(epochs, steps_per_epoch).mean(axis=1)
+        ax.plot(steps_per_epoch * np.arange(1, epochs + 1), means, marker="o", label="epoch mean")
+    ax.set_yscale("log")
+    ax.set_xlabel("SGD step")
+    ax.set_ylabel("loss (data + λ‖W‖²)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return save_figure(fig, out)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ from dlclassics.errors import CheckpointError, ConfigError, TrainingDiverged
 
 if TYPE_CHECKING:
     import torch
+
+    from dlclassics.train.metrics import MetricsLog
 
 log = logging.getLogger(__name__)
 Array = NDArray[Any]
@@ -200,6 +203,15 @@ class MLP(Module):
         self.train(was_training)
         return scores.argmax(axis=1)
 
+    def mean_loss(self, X: ArrayLike, y: ArrayLike) -> float:
+        """The mean cross-entropy of (X, y), in eval mode, without recording a graph."""
+        was_training = self.training
+        self.eval()
+        with no_grad():
+            loss = cross_entropy(self(np.asarray(X, dtype=np.float64)), np.asarray(y)).item()
+        self.train(was_training)
+        return loss
+
 
 def torch_mlp(config: MLPConfig) -> torch.nn.Sequential:
     """The same network in torch (float64), as ``nn.Sequential`` with keys ``layers.k.*``.
@@ -308,6 +320,39 @@ def fit_engine_mlp(
         if on_epoch is not None:
             on_epoch(epoch, mean_loss, model)
     return result
+
+
+@dataclass(eq=False)
+class EpochMetrics:
+    """An ``on_epoch`` for :func:`fit_engine_mlp` that validates and records every epoch.
+
+    Writes the epoch's mean training loss and the val loss and accuracy as rows of the
+    trainer's ``metrics.jsonl`` (step = SGD steps so far, ``elapsed`` counted from ``start``)
+    and logs them; ``seconds`` adds up the time spent here, which is not training time.
+    """
+
+    metrics: MetricsLog
+    X_val: Array  # (N_val, D) features
+    y_val: Array  # (N_val,) labels
+    fit: FitConfig  # the run's config: its lr is recorded, its epochs logged
+    steps_per_epoch: int
+    start: float = field(default_factory=time.perf_counter)  # perf_counter() when fitting began
+    seconds: float = 0.0
+
+    def __call__(self, epoch: int, loss: float, model: MLP) -> None:
+        entered = time.perf_counter()
+        step, elapsed, lr = epoch * self.steps_per_epoch, entered - self.start, self.fit.lr
+        self.metrics.write(step=step, split="train", metrics={"loss": loss}, lr=lr, elapsed=elapsed)
+        val = {
+            "val_loss": model.mean_loss(self.X_val, self.y_val),
+            "val_acc": float(np.mean(model.predict(self.X_val) == self.y_val)),
+        }
+        self.metrics.write(step=step, split="val", metrics=val, lr=lr, elapsed=elapsed)
+        log.info(
+            "epoch %d/%d: train loss %.4f, val loss %.4f, val acc %.4f (%.0f s)",
+            epoch, self.fit.epochs, loss, val["val_loss"], val["val_acc"], elapsed,
+        )  # fmt: skip
+        self.seconds += time.perf_counter() - entered
 
 
 def spiral(

@@ -20,7 +20,6 @@ from dlclassics.classic.commands import (
     MLP_PRESETS,
     SOFTMAX_PRESETS,
     SVM_PRESETS,
-    TARGETS,
     EngineMLPRunConfig,
     KNNRunConfig,
     LinearRunConfig,
@@ -32,6 +31,7 @@ from dlclassics.classic.commands import (
     svm,
 )
 from dlclassics.classic.learning_rate import plot_learning_rates
+from dlclassics.classic.protocol import TARGETS
 from dlclassics.config import replace
 from dlclassics.report.html import ResultRow, Section
 from dlclassics.tour import TourConfig
@@ -137,7 +137,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
         ],
         notes=[
             "The templates of the val-best step size (η = 0.3) are grainy: large steps fit "
-            "pixel-level detail. With --learning-rate 0.01 the rows of W look like smooth class "
+            "pixel-level detail. With --lr 0.01 the rows of W look like smooth class "
             "outlines, at about 1 point lower val accuracy (0.843 vs 0.856, 55,000 images) — "
             "the trade-off note 004 二 · 3.2 正则化惩罚项 describes.",
         ],
