@@ -13,6 +13,11 @@ checkpoint stays good); optimizer step. Then, every ``log_every`` steps a train 
 count towards ``patience``, every ``checkpoint_every`` steps, after each evaluation and at the
 end a resumable checkpoint (layout in :mod:`dlclassics.train.checkpoint`).
 
+A new run refuses a directory that already holds one, writes ``config.json`` and then the
+run's own files through ``own_files(run_dir)`` (a vocabulary, BPE models), so no family checks
+the directory itself; a resumed run keeps the files it has. The run lifecycle around
+``fit`` — saved config, ``--resume``, curves, the last line — is :mod:`.lifecycle`.
+
 Exact resume. The examples of step ``s`` depend on ``(seed, s)`` only (:mod:`.batches`), the
 learning rate on ``s`` only (:mod:`.schedule`), and a checkpoint restores weights, optimizer
 state and every global RNG. Evaluation runs between saved/restored RNG states, so it never
