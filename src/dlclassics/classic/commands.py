@@ -319,7 +319,7 @@ MLP_PRESETS: dict[str, EngineMLPRunConfig] = {
 
 
 def _command(
-    run: Callable[[Any], dict[str, Any]], config: type, presets: Mapping[str, Any], help: str
+    run: Callable[[Any], dict[str, Any]], config: type, presets: Mapping[str, Any]
 ) -> Command:
     """A ``dlc classic`` command: options from ``config``; ``run`` returns results, it 0."""
 
@@ -327,17 +327,11 @@ def _command(
         run(options)
         return 0
 
-    return Command(help=help, config=config, run=command, presets=presets)
+    return Command(config=config, run=command, presets=presets)
 
 
-HELP = {  # one line each, shown by `dlc classic --help`
-    "knn": "k-nearest neighbours on image pixels; k by cross-validation with --cv",
-    "svm": "linear SVM (multiclass hinge) by minibatch SGD; loss curve and templates",
-    "softmax": "softmax classifier (cross-entropy) by minibatch SGD; loss curve and templates",
-    "mlp": "MLP on our NumPy tensor engine; epoch time as a ratio to torch",
-}
-COMMANDS: Registry[Command] = Registry("classic command")
-COMMANDS.add("knn", _command(knn, KNNRunConfig, KNN_PRESETS, HELP["knn"]))
-COMMANDS.add("svm", _command(svm, SVMRunConfig, SVM_PRESETS, HELP["svm"]))
-COMMANDS.add("softmax", _command(softmax, SoftmaxRunConfig, SOFTMAX_PRESETS, HELP["softmax"]))
-COMMANDS.add("mlp", _command(engine_mlp, EngineMLPRunConfig, MLP_PRESETS, HELP["mlp"]))
+COMMANDS: Registry[Command] = Registry("classic command")  # help lines: dlclassics.classic
+COMMANDS.add("knn", _command(knn, KNNRunConfig, KNN_PRESETS))
+COMMANDS.add("svm", _command(svm, SVMRunConfig, SVM_PRESETS))
+COMMANDS.add("softmax", _command(softmax, SoftmaxRunConfig, SOFTMAX_PRESETS))
+COMMANDS.add("mlp", _command(engine_mlp, EngineMLPRunConfig, MLP_PRESETS))

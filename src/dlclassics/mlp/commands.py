@@ -123,7 +123,6 @@ COMMANDS: Registry[Command] = Registry("mlp command")
 COMMANDS.add(
     "train",
     Command(
-        help="train the ReLU MLP on an image data set (Fashion-MNIST by default)",
         config=MLPTrainConfig,
         run=TRAIN.run_new,
         presets=PRESETS,
@@ -133,7 +132,6 @@ COMMANDS.add(
 COMMANDS.add(
     "eval",
     Command(
-        help="test accuracy and confusion matrix of a trained MLP",
         config=MLPEvalConfig,
         run=eval_command,
     ),

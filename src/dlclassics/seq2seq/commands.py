@@ -17,7 +17,6 @@ COMMANDS: Registry[Command] = Registry("seq2seq command")
 COMMANDS.add(
     "train",
     Command(
-        help="train a translator (GRU/LSTM, Bahdanau/Luong attention, Transformer)",
         config=Seq2SeqTrainConfig,
         run=TRAIN.run_new,
         presets=PRESETS,

@@ -270,7 +270,6 @@ def eval_command(config: EvalConfig) -> int:
 
 
 EVAL_COMMAND = Command(
-    help="BLEU and chrF of a trained translator (greedy or beam search), examples, heatmaps",
     config=EvalConfig,
     run=eval_command,
 )

@@ -239,7 +239,6 @@ COMMANDS: Registry[Command] = Registry("vision command")
 COMMANDS.add(
     "train",
     Command(
-        help="train a CNN (lenet, vgg, inception, resnet) on an image data set",
         config=VisionTrainConfig,
         run=TRAIN.run_new,
         presets=PRESETS,
@@ -249,7 +248,6 @@ COMMANDS.add(
 COMMANDS.add(
     "eval",
     Command(
-        help="test accuracy and confusion matrix of a trained CNN",
         config=VisionEvalConfig,
         run=eval_command,
     ),
@@ -257,7 +255,6 @@ COMMANDS.add(
 COMMANDS.add(
     "filters",
     Command(
-        help="first-layer filters and feature maps of a trained CNN (or edge filters) as PNGs",
         config=VisionFiltersConfig,
         run=filters_command,
     ),
@@ -265,7 +262,6 @@ COMMANDS.add(
 COMMANDS.add(
     "receptive-field",
     Command(
-        help="receptive field of each layer of a CNN, or of stacked 3×3 convs vs one big kernel",
         config=ReceptiveFieldConfig,
         run=receptive_field_command,
     ),
@@ -273,7 +269,6 @@ COMMANDS.add(
 COMMANDS.add(
     "transfer",
     Command(
-        help="pretrain, freeze the trunk, fine-tune on few labels: frozen/fine-tuned/scratch table",
         config=TransferConfig,
         run=transfer_command,
     ),
