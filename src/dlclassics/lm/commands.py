@@ -304,19 +304,10 @@ COMMANDS: Registry[Command] = Registry("lm command")
 COMMANDS.add(
     "train",
     Command(
-        help="train a neural language model (maxent, nnlm, rnn, lstm, gru, transformer)",
         config=LMTrainConfig,
         run=TRAIN.run_new,
         resumable=TRAIN,
     ),
 )
-COMMANDS.add(
-    "eval",
-    Command(help="perplexity of a trained language model on a split", config=LMEvalConfig,
-            run=eval_command),
-)  # fmt: skip
-COMMANDS.add(
-    "sample",
-    Command(help="generate text from a trained language model", config=LMSampleConfig,
-            run=sample_command),
-)  # fmt: skip
+COMMANDS.add("eval", Command(config=LMEvalConfig, run=eval_command))
+COMMANDS.add("sample", Command(config=LMSampleConfig, run=sample_command))
