@@ -34,7 +34,7 @@ from dlclassics.errors import UserError
 from dlclassics.families import commands as family_commands
 from dlclassics.families import groups
 
-# the switch `--offline` sets (dlclassics.data.cache.OFFLINE_ENV; not imported: fast start-up)
+# the switch `--offline` sets (dlclassics.data.demand.OFFLINE_ENV; not imported: fast start-up)
 OFFLINE_ENV = "DLCLASSICS_OFFLINE"
 
 log = logging.getLogger("dlclassics")
@@ -50,7 +50,11 @@ def _usage() -> str:
     for _, group in groups():
         for name, help_ in group.commands.items():
             lines.append(f"  dlc {group.name + (' ' + name if name else ''):<22} {help_}")
-    lines += ["", "`dlc GROUP COMMAND --help` lists a command's options; --debug shows tracebacks."]
+    lines += [
+        "",
+        "`dlc GROUP COMMAND --help` lists a command's options; --debug shows tracebacks;",
+        "--offline never fetches a missing data set (as DLCLASSICS_OFFLINE=1 does).",
+    ]
     return "\n".join(lines)
 
 
@@ -175,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     if "--offline" in argv:
-        os.environ[OFFLINE_ENV] = "1"  # read by dlclassics.data.cache.require
+        os.environ[OFFLINE_ENV] = "1"  # read by dlclassics.data.demand.require
     argv = [a for a in argv if a not in ("--debug", "--offline")]
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO, format="%(message)s", stream=sys.stderr

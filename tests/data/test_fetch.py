@@ -258,11 +258,21 @@ def test_corrupt_partial_file_is_discarded_and_downloaded_again(server, register
     assert (home / "downloads" / "tiny-1.0.tgz").read_bytes() == ARTIFACT
 
 
-def test_progress_bar_on_does_not_change_the_result(server, register, capsys):
+def test_progress_bar_on_does_not_change_the_result(server, register, capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws the bar as on a terminal
     server.files["/tiny.tgz"] = ARTIFACT
     register(url_source(server.url("/tiny.tgz")))
     fetch(NAME, progress=True, config=FAST)
     assert (dataset_dir(NAME) / "corpus.txt").read_text() == LINES
+    out, err = capsys.readouterr()
+    assert out == "" and "tiny-1.0.tgz" in err  # the bar is drawn on stderr
+
+
+def test_progress_bar_leaves_nothing_when_stderr_is_not_a_terminal(server, register, capfd):
+    server.files["/tiny.tgz"] = ARTIFACT
+    register(url_source(server.url("/tiny.tgz")))
+    fetch(NAME, progress=True, config=FAST)
+    assert capfd.readouterr() == ("", "")  # not even the blank line rich would leave
 
 
 def test_server_errors_are_retried(server, register):

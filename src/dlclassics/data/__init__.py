@@ -14,8 +14,9 @@ when used.
 
 from dlclassics.commands import Family, Group
 from dlclassics.data import sets as _sets  # noqa: F401  (registers every data set)
-from dlclassics.data.cache import dataset_dir, is_cached, require
+from dlclassics.data.cache import dataset_dir, is_cached
 from dlclassics.data.catalog import DATASETS, Dataset, Source
+from dlclassics.data.demand import require
 from dlclassics.data.fetch import fetch, info, list_datasets
 from dlclassics.data.images import load_images
 from dlclassics.data.tokenize import TOKENIZERS

@@ -2,7 +2,8 @@
 
 A data set's directory counts as cached only once its ``manifest.json`` exists; the fetcher
 writes that file last, after every converted file has been verified, so a crash mid-fetch
-leaves a directory that is simply fetched again.
+leaves a directory that is simply fetched again. A reader gets its data set through
+:func:`dlclassics.data.demand.require`, which fetches a missing one on demand.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ def is_cached(name: str) -> bool:
     return (dataset_dir(name) / MANIFEST).is_file()
 
 
-def require(name: str) -> Path:
-    """The cached directory of ``name``, or a one-line error saying how to fetch it."""
-    if not is_cached(name):
-        raise DataError(
-            f"data set {name!r} is not in the cache ({dataset_dir(name)}); "
-            f"run `dlc data fetch {name}` first"
-        )
-    return dataset_dir(name)
+def not_cached(name: str, why: str = "") -> DataError:
+    """The one-line error for a data set that is not in the cache (``why``: a clause to add)."""
+    return DataError(
+        f"data set {name!r} is not in the cache ({dataset_dir(name)}){why}; "
+        f"run `dlc data fetch {name}` first"
+    )

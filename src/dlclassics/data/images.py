@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dlclassics.data.cache import require
+from dlclassics.data.demand import require
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.io import atomic_write
 
@@ -99,8 +99,8 @@ def _splits_in(path: Path) -> list[str]:
 def load_images(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
     """``(images, labels)`` of a cached image set: ``uint8 (N, 28, 28)``, ``int64 (N,)``.
 
-    Raises :class:`DataError` when the set is not fetched and :class:`ConfigError` for a
-    split it does not have.
+    Fetches the set on demand; raises :class:`DataError` when it cannot (offline mode, every
+    source failing) and :class:`ConfigError` for a split it does not have.
     """
     path = require(name)
     images_file = path / f"{split}-images.npy"

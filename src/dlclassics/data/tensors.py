@@ -7,16 +7,12 @@ done by the task with statistics of the training split.
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from dlclassics.data import fetch, is_cached, load_images
+from dlclassics.data import load_images, require
 from dlclassics.data.sets import fashion_mnist, mnist
-
-log = logging.getLogger(__name__)
 
 # class id -> name, for every image data set
 CLASS_NAMES: dict[str, tuple[str, ...]] = {
@@ -27,10 +23,8 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
 
 
 def ensure(name: str) -> None:
-    """Fetch ``name`` into the cache unless it is already there."""
-    if not is_cached(name):
-        log.info("data set %s is not cached yet; fetching it (dlc data fetch %s)", name, name)
-        fetch(name)
+    """Fetch ``name`` into the cache unless it is already there (or offline: say how)."""
+    require(name)
 
 
 def image_dataset(name: str, split: str, *, channel_axis: bool = False) -> TensorDataset:

@@ -149,12 +149,12 @@ def fetch_cjk_font() -> Path | None:
     None, the reason logged at debug level, when every source fails (no network, no
     ``apt-get``): a missing font costs legible labels, never the plot. Tried once a process.
     """
-    from dlclassics.data import fetch
+    from dlclassics.data import require
     from dlclassics.data.sets import wqy_microhei
 
     log.info("no CJK font installed: fetching one (`dlc data fetch %s`)", CJK_FONT_DATASET)
     try:
-        fetch(CJK_FONT_DATASET, progress=False)
+        require(CJK_FONT_DATASET)  # offline mode: a DataError, so no font
     except (DataError, OSError) as err:
         log.debug("fetching %s failed: %s", CJK_FONT_DATASET, err)
         return None

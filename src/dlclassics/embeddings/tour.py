@@ -58,11 +58,10 @@ def _config(config: TourConfig) -> Word2VecConfig:
 
 
 def _fetch(names: tuple[str, ...]) -> None:
-    from dlclassics.data import fetch, is_cached
+    from dlclassics.data import require
 
     for name in names:
-        if not is_cached(name):
-            fetch(name, progress=False)
+        require(name)
 
 
 def _analogy_rows(kv: KeyedVectors) -> list[ResultRow]:

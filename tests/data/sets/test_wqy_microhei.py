@@ -23,8 +23,9 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 
-from dlclassics.data import DATASETS, fetch
+from dlclassics.data import DATASETS, demand, fetch
 from dlclassics.data.cache import MANIFEST, dataset_dir
+from dlclassics.data.demand import OFFLINE_ENV
 from dlclassics.data.fetch import sha256_file
 from dlclassics.data.sets import wqy_microhei
 from dlclassics.embeddings import plot
@@ -195,7 +196,8 @@ def test_plot_fetches_the_font_only_when_allowed_and_then_once(
         calls.append(name)
         return cache_font(font_ttc).parent
 
-    monkeypatch.setattr("dlclassics.data.fetch", fake_fetch)
+    monkeypatch.setenv(OFFLINE_ENV, "0")  # fetching on demand allowed (the fetcher is fake)
+    monkeypatch.setattr(demand, "fetch", fake_fetch)
     with caplog.at_level(logging.INFO, logger="dlclassics.embeddings.plot"):
         plot.plot_words(kv_zh(), ["男人", "女人"], tmp_path / "a.png")
         assert calls == [] and "no CJK font found" in caplog.text  # not allowed: boxes
@@ -219,12 +221,25 @@ def test_a_failed_font_fetch_warns_and_still_draws_the_plot(
     def offline(name: str, **_: object) -> Path:
         raise DataError(f"cannot fetch data set {name!r}; every source failed")
 
-    monkeypatch.setattr("dlclassics.data.fetch", offline)
+    monkeypatch.setenv(OFFLINE_ENV, "0")
+    monkeypatch.setattr(demand, "fetch", offline)
     with caplog.at_level(logging.INFO, logger="dlclassics.embeddings.plot"):
         out = plot.plot_words(kv_zh(), ["男人", "女人"], tmp_path / "p.png", fetch_font=True)
     assert out.read_bytes().startswith(PNG)
     assert [r.levelname for r in caplog.records] == ["INFO", "WARNING"]
     assert "dlc data fetch wqy-microhei" in caplog.records[-1].getMessage()
+
+
+def test_offline_mode_draws_boxes_without_trying_to_fetch_the_font(
+    tmp_path: Path, no_cjk_font: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(name: str, **_: object) -> Path:
+        raise AssertionError(f"fetched {name} in offline mode")
+
+    monkeypatch.setenv(OFFLINE_ENV, "1")
+    monkeypatch.setattr(demand, "fetch", refuse)
+    out = plot.plot_words(kv_zh(), ["男人", "女人"], tmp_path / "p.png", fetch_font=True)
+    assert out.read_bytes().startswith(PNG)
 
 
 def test_the_environment_variable_wins_over_the_cached_font(

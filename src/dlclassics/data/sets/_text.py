@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from dlclassics.data.cache import require
 from dlclassics.data.catalog import Describer
+from dlclassics.data.demand import require
 from dlclassics.data.stream import iter_lines
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.io import atomic_write

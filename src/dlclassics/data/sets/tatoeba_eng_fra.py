@@ -29,8 +29,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from dlclassics.data.cache import require
 from dlclassics.data.catalog import DATASETS, Dataset, Source
+from dlclassics.data.demand import require
 from dlclassics.data.stream import iter_lines
 from dlclassics.errors import DataError
 from dlclassics.io import atomic_write

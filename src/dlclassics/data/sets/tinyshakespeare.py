@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from dlclassics.data.cache import require
 from dlclassics.data.catalog import DATASETS, Dataset, Source
+from dlclassics.data.demand import require
 from dlclassics.data.extract import find_member
 from dlclassics.data.stream import read_text_file
 

@@ -34,8 +34,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dlclassics.data.cache import require
 from dlclassics.data.catalog import DATASETS, Dataset, Source
+from dlclassics.data.demand import require
 from dlclassics.data.extract import find_member
 from dlclassics.errors import DataError
 from dlclassics.io import write_bytes
@@ -64,7 +64,7 @@ def convert(raw_dir: Path, out_dir: Path) -> None:
 
 
 def font_file() -> Path:
-    """The cached font file; a one-line DataError if the data set is not fetched."""
+    """The cached font file, fetched on demand; offline, a one-line DataError."""
     return require(NAME) / FONT_FILE
 
 
