@@ -73,8 +73,9 @@ from nltk.util import ngrams
 from threadpoolctl import threadpool_limits
 
 from _common import write_results
+from dlclassics.data.corpora import Text
 from dlclassics.lm.arpa import read_arpa, write_arpa
-from dlclassics.lm.corpus import BROWN_MIN_COUNT, Text
+from dlclassics.lm.data import BROWN_MIN_COUNT
 from dlclassics.lm.interpolation import Interpolated, tune_weights
 from dlclassics.lm.kneser_ney import adjusted_counts, discounts
 from dlclassics.lm.ngram import BackoffLM, NGramCounts, count_ngrams, estimate

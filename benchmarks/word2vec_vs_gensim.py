@@ -51,7 +51,7 @@ import numpy as np
 import torch
 
 from _common import RESULTS, write_results
-from dlclassics.embeddings.corpus import Corpus
+from dlclassics.embeddings.corpus import word_sentences
 from dlclassics.embeddings.evaluate import evaluate_analogies, evaluate_similarity
 from dlclassics.embeddings.keyed import KeyedVectors
 from dlclassics.embeddings.word2vec import Word2Vec, Word2VecConfig
@@ -157,7 +157,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
 
     t0 = time.perf_counter()
-    sentences = list(Corpus(args.corpus, lowercase=True))
+    sentences = list(word_sentences(args.corpus, lowercase=True))
     corpus_words = sum(map(len, sentences))
     print(f"{args.corpus}: {len(sentences):,} sentences, {corpus_words:,} words "
           f"(read in {time.perf_counter() - t0:.1f} s)", flush=True)  # fmt: skip

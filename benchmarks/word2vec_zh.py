@@ -13,7 +13,8 @@ train, val, test):
     hold no letter or digit (punctuation) dropped (:mod:`dlclassics.embeddings.corpus`).
 (b) ``jieba``: the raw text rebuilt by joining each line's PKU tokens with no separator
     (``peoples_daily.texts``: punctuation kept, as in running text), written one line per
-    sentence to a UTF-8 file, then read by ``Corpus(file, segment="jieba")`` — the code path
+    sentence to a UTF-8 file, then read by ``word_sentences(file, segment="jieba")`` — the
+    code path
     of ``dlc word2vec train --corpus FILE --segment jieba`` (``JiebaWords``: ``jieba.cut``
     with HMM, whitespace tokens dropped). That path keeps jieba's punctuation tokens (the
     registered-corpus path drops them), so they count as words of (b).
@@ -49,8 +50,9 @@ import numpy as np
 import torch
 
 from _common import write_results
+from dlclassics.data.corpora import SPLITS, Text
 from dlclassics.embeddings import analogy_zh
-from dlclassics.embeddings.corpus import SPLITS, Corpus
+from dlclassics.embeddings.corpus import word_sentences
 from dlclassics.embeddings.evaluate import evaluate_analogies, evaluate_cilin
 from dlclassics.embeddings.keyed import KeyedVectors
 from dlclassics.embeddings.word2vec import Word2VecConfig, train_word2vec
@@ -118,7 +120,7 @@ def quality(kv: KeyedVectors) -> dict[str, Any]:
     }
 
 
-def run_ours(corpus: Corpus, label: str, segmentation: str, cfg: dict[str, Any]) -> dict[str, Any]:
+def run_ours(corpus: Text, label: str, segmentation: str, cfg: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     kv, stats, _ = train_word2vec(corpus, Word2VecConfig(**cfg))
     total = time.perf_counter() - t0
@@ -173,19 +175,21 @@ def main() -> None:
         write_results(NAME, "word2vec on Chinese: PKU vs jieba segmentation", rows,
                       notes=NOTES)  # fmt: skip
 
-    report(run_ours(Corpus("peoples-daily"), "peoples-daily", "PKU (as in the corpus)", cfg))
+    pku = word_sentences("peoples-daily")
+    report(run_ours(pku, "peoples-daily", "PKU (as in the corpus)", cfg))
     with tempfile.TemporaryDirectory() as tmp:
         path = raw_text_file(Path(tmp))
-        corpus = Corpus(str(path), segment="jieba")
+        corpus = word_sentences(str(path), segment="jieba")
         report(run_ours(corpus, "peoples-daily-raw", "jieba (HMM on)", cfg))
     if not args.no_gensim:
-        report(run_gensim(list(Corpus("peoples-daily")), "peoples-daily", cfg))
+        report(run_gensim(list(word_sentences("peoples-daily")), "peoples-daily", cfg))
 
 
 NOTES = (
     "peoples-daily-raw = every line of People's Daily (train, val, test) with its PKU "
     "tokens joined without separator (punctuation kept), one line per sentence, read by "
-    "Corpus(file, segment='jieba') as `dlc word2vec train --corpus FILE --segment jieba` "
+    "word_sentences(file, segment='jieba') as `dlc word2vec train --corpus FILE --segment "
+    "jieba` "
     "does; that path keeps jieba's punctuation tokens, the registered corpus drops them. "
     "Shared 2-core machine: seconds are wall time under contention. Analogies: 3CosAdd, "
     "top-30k words, questions with an OOV word skipped (analogy_zh_oov). Cilin: '=' groups."

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dlclassics.cli import main
-from dlclassics.embeddings.corpus import Corpus
+from dlclassics.embeddings.corpus import word_sentences
 from dlclassics.embeddings.formats import load_word2vec_format
 from dlclassics.embeddings.word2vec import EpochReport, Word2Vec, Word2VecConfig, train_word2vec
 
@@ -196,7 +196,7 @@ def test_bad_corpus_gives_one_clear_error_line(
 def test_non_utf8_corpus_reads_with_the_encoding_it_names(tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes("词 向量 词\n".encode("gbk"))
-    assert list(Corpus(str(path), encoding="gbk")) == [["词", "向量", "词"]]
+    assert list(word_sentences(str(path), encoding="gbk")) == [["词", "向量", "词"]]
 
 
 def test_unknown_corpus_name_lists_the_registered_ones(capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,6 +207,6 @@ def test_unknown_corpus_name_lists_the_registered_ones(capsys: pytest.CaptureFix
 def test_raw_chinese_file_is_segmented_by_jieba(tmp_path: Path) -> None:
     path = tmp_path / "zh.txt"
     path.write_text("我爱北京天安门\n\n词向量很有用\n", encoding="utf-8")
-    sentences = list(Corpus(str(path), segment="jieba"))
+    sentences = list(word_sentences(str(path), segment="jieba"))
     assert len(sentences) == 2 and "北京" in sentences[0]
     assert "".join(sentences[1]) == "词向量很有用"

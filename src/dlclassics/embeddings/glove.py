@@ -13,8 +13,9 @@ released ``glove.c``), several threads updating the shared parameters without lo
 vectors we keep are ``W + W̃`` (the paper's §4.2 choice, ``glove.c``'s ``-model 2``).
 ``f`` caps the weight of frequent pairs and gives rare, noisy pairs little weight.
 
->>> from dlclassics.embeddings.corpus import Corpus                     # doctest: +SKIP
->>> kv, stats = train_glove(Corpus("en-mix", lowercase=True), GloveConfig())  # doctest: +SKIP
+>>> from dlclassics.embeddings.corpus import word_sentences             # doctest: +SKIP
+>>> sentences = word_sentences("en-mix", lowercase=True)                # doctest: +SKIP
+>>> kv, stats = train_glove(sentences, GloveConfig())                   # doctest: +SKIP
 >>> stats.losses[0] > stats.losses[-1]                                 # doctest: +SKIP
 True
 """

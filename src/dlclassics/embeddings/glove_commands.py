@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dlclassics.commands import Command
-from dlclassics.embeddings.corpus import Corpus, Segment
+from dlclassics.embeddings.corpus import Segment, word_sentences
 from dlclassics.embeddings.formats import save_word2vec_format
 from dlclassics.embeddings.glove import GloveConfig, train_glove
 from dlclassics.io import write_json
@@ -35,7 +35,7 @@ class TrainConfig:
 
 
 def train(config: TrainConfig) -> int:
-    corpus = Corpus(
+    corpus = word_sentences(
         config.corpus, lowercase=config.lowercase, segment=config.segment,
         encoding=config.encoding,
     )  # fmt: skip

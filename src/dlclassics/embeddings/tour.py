@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from dlclassics.config import to_dict
-from dlclassics.embeddings.corpus import Corpus
+from dlclassics.embeddings.corpus import word_sentences
 from dlclassics.embeddings.evaluate import evaluate_analogies, evaluate_similarity
 from dlclassics.embeddings.formats import save_word2vec_format
 from dlclassics.embeddings.keyed import KeyedVectors
@@ -96,7 +96,7 @@ def tour_step(config: TourConfig, out_dir: Path) -> Section:
     _fetch((CORPUS, *EVALUATION_SETS))
     w2v = _config(config)
     start = time.perf_counter()
-    sentences = list(Corpus(CORPUS, lowercase=True))  # read once; every epoch reuses it
+    sentences = list(word_sentences(CORPUS, lowercase=True))  # read once; every epoch reuses it
     kv, stats, _ = train_word2vec(sentences, w2v)
     seconds = time.perf_counter() - start
     save_word2vec_format(kv, out_dir / "vectors.bin")

@@ -48,8 +48,8 @@ little in the last epochs as the learning rate decays (a large rate also tracks 
 current document's vocabulary): with a constant rate, or shuffled sentences, it falls
 every epoch (checked on SOTU).
 
->>> from dlclassics.embeddings.corpus import Corpus                      # doctest: +SKIP
->>> kv, stats, model = train_word2vec(Corpus("en-mix", lowercase=True),   # doctest: +SKIP
+>>> from dlclassics.embeddings.corpus import word_sentences              # doctest: +SKIP
+>>> kv, stats, model = train_word2vec(word_sentences("en-mix", lowercase=True),  # doctest: +SKIP
 ...                                   Word2VecConfig(model="sg", loss="ns"))
 >>> [round(e.loss, 2) for e in stats.epochs]                            # doctest: +SKIP
 >>> kv.most_similar("king", topn=3)                                      # doctest: +SKIP

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dlclassics.commands import Command
-from dlclassics.embeddings.corpus import Corpus, Segment
+from dlclassics.embeddings.corpus import Segment, word_sentences
 from dlclassics.embeddings.formats import save_word2vec_format
 from dlclassics.embeddings.word2vec import Word2Vec, Word2VecConfig
 from dlclassics.io import write_json
@@ -46,7 +46,7 @@ class TrainConfig:
 
 
 def train(config: TrainConfig) -> int:
-    corpus = Corpus(
+    corpus = word_sentences(
         config.corpus, lowercase=config.lowercase, segment=config.segment,
         encoding=config.encoding,
     )  # fmt: skip

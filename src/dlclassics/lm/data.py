@@ -1,9 +1,10 @@
 """The data of the neural language models: one token stream per split, one vocabulary.
 
 Every neural LM here reads a split as **one stream of ids**. Each unit of text (a sentence
-for Brown, People's Daily and text files; an address for State of the Union; a poem for the
-Tang poems) contributes its tokens followed by ``</s>`` (stored as the vocabulary's
-``<eos>``), and the stream starts with one extra ``</s>`` that is context only::
+for Brown, People's Daily and text files; an address for State of the Union; a verse of the
+Bible; a paragraph of Moby-Dick; a poem for the Tang poems) contributes its tokens followed
+by ``</s>`` (stored as the vocabulary's ``<eos>``), and the stream starts with one extra
+``</s>`` that is context only::
 
     </s>  The  jury  said  </s>  It  was  </s>  …
           ↑ scored from here: every word and every </s>
@@ -18,20 +19,21 @@ Vocabulary. Built from the train split only, with :meth:`Vocab.build`'s rules: t
 specials ``<unk> <pad> <bos> <eos>`` at ids 0–3, then the tokens seen at least ``min_count``
 times, most frequent first (so an adaptive softmax's head holds the frequent words). Any
 other token is ``<unk>``, which is scored like a word (kenlm's convention). At word level
-``min_count`` defaults to :data:`~dlclassics.lm.corpus.BROWN_MIN_COUNT` = 4, which on Brown
-gives the very vocabulary of our n-gram table (14,113 words + ``<unk>``); at character
-level it defaults to 1 (every character seen in train). ``<pad>`` and ``<bos>`` never occur
+``min_count`` defaults to :data:`BROWN_MIN_COUNT` = 4, which on Brown gives the very
+vocabulary of our n-gram table (14,113 words + ``<unk>``); at character level it defaults
+to 1 (every character seen in train). ``<pad>`` and ``<bos>`` never occur
 in a stream.
 
-Levels. ``word``: the corpus's tokens (Brown: NLTK's tokens, case kept; People's Daily: the
-PKU segmentation; State of the Union and text files: whitespace-separated). ``char``: the
-characters of each unit, words joined by one space (English) or by nothing (People's
-Daily); the space is a token like any other.
+Sources (``--data``): a registered corpus of :mod:`dlclassics.data.corpora`, read in its
+``source`` view — the data set's own tokens, punctuation and case kept (Brown: NLTK's
+tokens; People's Daily: the PKU segmentation; State of the Union, the Bible, Moby-Dick:
+whitespace-separated) — with its fixed train/val/test splits (Brown's is Bengio et al.'s
+800k/200k/rest); or a UTF-8 text file with one unit per line, whose lines are split by
+position: the first 80 % train, the next 10 % val, the rest test.
 
-Sources (``--data``): ``brown``, ``sotu``, ``peoples-daily``, ``tang-poems`` (their fixed
-train/val/test splits; Brown's is Bengio et al.'s 800k/200k/rest), or a UTF-8 text file with
-one unit per line, whose lines are split by position: the first 80 % train, the next 10 %
-val, the rest test.
+Levels (``--level``). ``word``: those tokens. ``char``: the characters of each unit, words
+joined by one space (English) or by nothing (Chinese); the space is a token like any other.
+``tang-poems`` (unsegmented) is read at character level only.
 
 Batches. :class:`StreamWindows` cuts a stream into windows of ``T`` targets for truncated
 back-propagation through time; each window also carries the ``warmup`` tokens before it, from
@@ -40,22 +42,18 @@ which the model builds its starting state without gradient (see :mod:`dlclassics
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import torch
 from torch.utils.data import Dataset
 
-from dlclassics.data.stream import iter_lines
+from dlclassics.data.corpora import Level, Text, TokenOptions
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
-from dlclassics.lm.corpus import BROWN_MIN_COUNT, check_sentence
-from dlclassics.registry import Registry
 
 __all__ = [
-    "CORPORA",
+    "BROWN_MIN_COUNT",
     "LMCorpus",
     "Level",
     "Split",
@@ -65,73 +63,24 @@ __all__ = [
     "units",
 ]
 
-Level = Literal["word", "char"]
 Split = Literal["train", "val", "test"]
 SPLITS: tuple[Split, ...] = ("train", "val", "test")
-FILE_FRACTIONS = (0.8, 0.1)  # a text file's lines: first 80 % train, next 10 % val, rest test
 
-
-def _brown(split: str, level: Level) -> Iterator[list[str]]:
-    from dlclassics.data.sets import brown
-
-    for record in brown.records(split):
-        yield record.words if level == "word" else list(" ".join(record.words))
-
-
-def _peoples_daily(split: str, level: Level) -> Iterator[list[str]]:
-    from dlclassics.data.sets import peoples_daily
-
-    for words in peoples_daily.segmented(split):
-        yield words if level == "word" else list("".join(words))
-
-
-def _sotu(split: str, level: Level) -> Iterator[list[str]]:
-    from dlclassics.data.sets import sotu
-
-    for text in sotu.texts(split):
-        yield text.split() if level == "word" else list(" ".join(text.split()))
-
-
-def _tang_poems(split: str, level: Level) -> Iterator[list[str]]:
-    from dlclassics.data.sets import tang_poems
-
-    if level == "word":
-        raise ConfigError("tang-poems is unsegmented classical Chinese: model it with --level char")
-    for text in tang_poems.texts(split):
-        yield list(text)
-
-
-# --data name -> (split, level) -> its units as token lists
-CORPORA: Registry[Callable[[str, Level], Iterator[list[str]]]] = Registry("LM corpus")
-CORPORA.add("brown", _brown)
-CORPORA.add("sotu", _sotu)
-CORPORA.add("peoples-daily", _peoples_daily)
-CORPORA.add("tang-poems", _tang_poems)
-
-
-def _file_units(path: Path, split: Split, level: Level) -> list[list[str]]:
-    lines = [line for line in iter_lines(path, skip_blank=True)]
-    n = len(lines)
-    a, b = int(n * FILE_FRACTIONS[0]), int(n * (FILE_FRACTIONS[0] + FILE_FRACTIONS[1]))
-    part = {"train": lines[:a], "val": lines[a:b], "test": lines[b:]}[split]
-    out = []
-    for i, line in enumerate(part, 1):
-        tokens = line.split()
-        check_sentence(tokens, f"{path}, {split} line {i}")
-        out.append(tokens if level == "word" else list(" ".join(tokens)))
-    return out
+# The Brown vocabulary of our benchmarks: words seen at least 4 times in the train split
+# (14,113 words; the rest become <unk>). Bengio et al. (2003) merged words of frequency ≤ 3
+# in their whole corpus into one symbol, |V| = 16,383; we apply the same rule to train only.
+BROWN_MIN_COUNT = 4
 
 
 def units(data: str, split: Split, level: Level) -> list[list[str]]:
     """The units (sentences, addresses, poems or lines) of ``split`` as token lists."""
-    if Path(data).is_file():
-        return _file_units(Path(data), split, level)
-    if data not in CORPORA:
-        raise DataError(
-            f"--data {data!r} is neither a file nor a corpus; give a UTF-8 text file with one "
-            f"sentence per line, or one of: {', '.join(CORPORA)}"
+    text = Text(data, options=TokenOptions(level=level), flag="--data")
+    if text.corpus is not None and ":" in data:
+        raise ConfigError(
+            f"--data {data!r}: give the corpus name alone ({data.partition(':')[0]}); a "
+            "language model reads its train, val and test splits"
         )
-    return list(CORPORA[data](split, level))
+    return list(text.read(split))
 
 
 def encode_stream(units: list[list[str]], vocab: Vocab) -> torch.Tensor:

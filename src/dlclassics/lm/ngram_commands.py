@@ -6,7 +6,7 @@
 
 ``--text`` is a UTF-8 file with one sentence per line (tokens separated by whitespace), or
 a registered corpus: ``brown`` (its train split), ``brown:val``, ``brown:test``,
-``peoples-daily[:split]`` (see :mod:`dlclassics.lm.corpus`). Perplexity counts every word
+``peoples-daily[:split]``, … (see :mod:`dlclassics.data.corpora`). Perplexity counts every word
 and ``</s>``, not ``<s>``, and scores unknown words as ``<unk>`` — the convention of kenlm,
 so figures compare with ``kenlm.Model(arpa).perplexity``.
 """
@@ -22,9 +22,9 @@ from typing import Literal
 import numpy as np
 
 from dlclassics.commands import Command
+from dlclassics.data.corpora import Text
 from dlclassics.errors import ConfigError
 from dlclassics.lm.arpa import read_arpa, write_arpa
-from dlclassics.lm.corpus import Text
 from dlclassics.lm.ngram import SMOOTHERS, count_ngrams, estimate
 from dlclassics.lm.smoothing import AddK
 from dlclassics.registry import Registry

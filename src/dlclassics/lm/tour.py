@@ -43,7 +43,7 @@ def _slice(out_dir: Path, sentences: int) -> Path:
 
 
 def _kn_trigram(text: Path) -> tuple[float, float]:
-    from dlclassics.lm.corpus import BROWN_MIN_COUNT
+    from dlclassics.lm.data import BROWN_MIN_COUNT
     from dlclassics.lm.ngram import count_ngrams, estimate
 
     train, test = units(str(text), "train", "word"), units(str(text), "test", "word")

@@ -29,9 +29,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from dlclassics.data.corpora import RESERVED
 from dlclassics.data.vocab import SPECIALS, Vocab
 from dlclassics.errors import ConfigError, DataError
-from dlclassics.lm.corpus import RESERVED
 
 __all__ = [
     "ARPA_IDS",
