@@ -62,6 +62,13 @@ import torch
 from _common import write_results
 from dlclassics.config import replace
 from dlclassics.io import write_json
+from dlclassics.lm.commands import (
+    LMTrainConfig,
+    eval_warmup,
+    eval_window,
+    load_trained,
+    train,
+)
 from dlclassics.lm.data import BROWN_MIN_COUNT, load_corpus, units
 from dlclassics.lm.evaluate import (
     StreamScore,
@@ -69,13 +76,6 @@ from dlclassics.lm.evaluate import (
     mix,
     ngram_log_probs,
     token_log_probs,
-)
-from dlclassics.lm.commands import (
-    LMTrainConfig,
-    eval_warmup,
-    eval_window,
-    load_trained,
-    train,
 )
 from dlclassics.lm.models import LMModelConfig
 from dlclassics.lm.ngram import count_ngrams, estimate

@@ -46,14 +46,6 @@ import torch
 from _common import write_results
 from dlclassics.config import replace, to_dict
 from dlclassics.io import write_json
-from dlclassics.lm.data import Level, load_corpus, units
-from dlclassics.lm.evaluate import (
-    StreamScore,
-    fit_mixture,
-    mix,
-    ngram_log_probs,
-    token_log_probs,
-)
 from dlclassics.lm.commands import (
     LMSampleConfig,
     LMTrainConfig,
@@ -62,6 +54,14 @@ from dlclassics.lm.commands import (
     load_trained,
     sample,
     train,
+)
+from dlclassics.lm.data import Level, load_corpus, units
+from dlclassics.lm.evaluate import (
+    StreamScore,
+    fit_mixture,
+    mix,
+    ngram_log_probs,
+    token_log_probs,
 )
 from dlclassics.lm.models import LMModelConfig
 from dlclassics.lm.ngram import count_ngrams, estimate

@@ -32,7 +32,8 @@ class Resumable(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class Command:
-    help: str = ""  # TRANSITION: the family's declaration holds the help line
+    """One ``dlc`` command; its help line is in its family's declaration (:class:`Group`)."""
+
     config: type[Any]  # frozen dataclass whose fields are the options
     run: Callable[[Any], int | None]  # returns the exit code (None = 0)
     presets: Mapping[str, Any] = field(default_factory=dict)  # `--preset NAME` -> config

@@ -150,6 +150,7 @@ def test_eval_without_the_data_set_says_how_to_fetch_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DLCLASSICS_HOME", str(tmp_path / "empty"))
+    monkeypatch.setenv("DLCLASSICS_OFFLINE", "1")  # online, it would fetch the set
     line = error(capsys, "vectors", "eval", "--vectors", str(run_dir))
     assert "dlc data fetch analogy-en" in line
 

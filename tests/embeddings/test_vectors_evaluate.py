@@ -176,6 +176,7 @@ def test_missing_data_set_says_how_to_fetch_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DLCLASSICS_HOME", str(tmp_path / "empty"))
+    monkeypatch.setenv("DLCLASSICS_OFFLINE", "1")  # online, it would fetch the set
     ours, _ = random_vectors(1)
     with pytest.raises(DataError, match="dlc data fetch analogy-en"):
         evaluate_analogies(ours)

@@ -95,14 +95,12 @@ def info_command(config: InfoConfig) -> int:
 
 
 COMMANDS: Registry[Command] = Registry("data command")
-COMMANDS.add(
-    "list", Command(help="list the registered data sets", config=ListConfig, run=list_command)
-)
+COMMANDS.add("list", Command(config=ListConfig, run=list_command))
 COMMANDS.add(
     "fetch",
-    Command(help="download, verify and cache data sets", config=FetchConfig, run=fetch_command),
+    Command(config=FetchConfig, run=fetch_command),
 )
 COMMANDS.add(
     "info",
-    Command(help="splits, counts and a sample of a data set", config=InfoConfig, run=info_command),
+    Command(config=InfoConfig, run=info_command),
 )

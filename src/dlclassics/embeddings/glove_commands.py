@@ -68,7 +68,5 @@ def train(config: TrainConfig) -> int:
 COMMANDS: Registry[Command] = Registry("glove command")
 COMMANDS.add(
     "train",
-    Command(
-        help="train GloVe vectors (co-occurrence counts + AdaGrad)", config=TrainConfig, run=train
-    ),
+    Command(config=TrainConfig, run=train),
 )

@@ -300,37 +300,31 @@ def convert_command(config: ConvertConfig) -> int:
 COMMANDS: Registry[Command] = Registry("vectors command")
 COMMANDS.add(
     "similar",
-    Command(help="nearest words by cosine similarity", config=SimilarConfig, run=similar_command),
+    Command(config=SimilarConfig, run=similar_command),
 )
 COMMANDS.add(
     "analogy",
-    Command(
-        help="A − B + C ≈ ? (king − man + woman ≈ queen)", config=AnalogyConfig, run=analogy_command
-    ),
+    Command(config=AnalogyConfig, run=analogy_command),
 )
 COMMANDS.add(
     "eval",
     Command(
-        help="analogy accuracy, WS-353/SimLex (en) or Cilin (zh)",
         config=EvalConfig,
         run=eval_command,
     ),
 )
 COMMANDS.add(
     "plot",
-    Command(help="PCA or t-SNE picture of chosen word groups", config=PlotConfig, run=plot_command),
+    Command(config=PlotConfig, run=plot_command),
 )
 COMMANDS.add(
     "export",
     Command(
-        help="TensorBoard projector files (tensors.tsv, metadata.tsv)",
         config=ExportConfig,
         run=export_command,
     ),
 )
 COMMANDS.add(
     "convert",
-    Command(
-        help="word2vec .bin ↔ .txt ↔ native .safetensors", config=ConvertConfig, run=convert_command
-    ),
+    Command(config=ConvertConfig, run=convert_command),
 )

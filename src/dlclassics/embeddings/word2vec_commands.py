@@ -93,7 +93,6 @@ COMMANDS: Registry[Command] = Registry("word2vec command")
 COMMANDS.add(
     "train",
     Command(
-        help="train word2vec (skip-gram/CBOW × negative sampling/hierarchical softmax)",
         config=TrainConfig,
         run=train,
     ),

@@ -117,17 +117,16 @@ def generate(config: GenerateConfig) -> int:
 COMMANDS: Registry[Command] = Registry("ngram command")
 COMMANDS.add(
     "build",
-    Command(help="count n-grams, smooth, write an ARPA model", config=BuildConfig, run=build),
+    Command(config=BuildConfig, run=build),
 )
 COMMANDS.add(
     "perplexity",
     Command(
-        help="perplexity of an ARPA model on a text (kenlm's convention)",
         config=PerplexityConfig,
         run=perplexity,
     ),
 )
 COMMANDS.add(
     "generate",
-    Command(help="sample sentences from an ARPA model", config=GenerateConfig, run=generate),
+    Command(config=GenerateConfig, run=generate),
 )

@@ -21,9 +21,9 @@ import torch
 
 from dlclassics.config import replace
 from dlclassics.io import write_text
+from dlclassics.lm.commands import LMEvalConfig, LMSampleConfig, LMTrainConfig, evaluate, sample
+from dlclassics.lm.commands import train as train_lm
 from dlclassics.lm.data import units
-from dlclassics.lm.lm_commands import LMEvalConfig, LMSampleConfig, LMTrainConfig, evaluate, sample
-from dlclassics.lm.lm_commands import train as train_lm
 from dlclassics.lm.models import LMModelConfig
 from dlclassics.report.html import ResultRow, Section
 from dlclassics.report.plots import pyplot, save_figure
