@@ -79,7 +79,7 @@ def run_ours(sentences: list[list[str]], config: str, epochs: int, workers: int)
     model, loss = CONFIGS[config]
     cfg = Word2VecConfig(
         model=model, loss=loss, dim=100, window=5, negative=5, sample=1e-3, min_count=5,
-        epochs=epochs, alpha=0.025 if model == "sg" else 0.05, min_alpha=1e-4,
+        epochs=epochs, lr=0.025 if model == "sg" else 0.05, min_lr=1e-4,
         workers=workers, seed=1,
     )  # fmt: skip
     w2v = Word2Vec.build(sentences, cfg)
@@ -104,7 +104,7 @@ def run_gensim(
     g = GensimWord2Vec(
         vector_size=100, window=5, min_count=5, sample=1e-3, sg=int(model == "sg"),
         hs=int(loss == "hs"), negative=0 if loss == "hs" else 5, cbow_mean=1,
-        alpha=0.025 if model == "sg" else 0.05, min_alpha=1e-4, workers=workers, seed=1,
+        lr=0.025 if model == "sg" else 0.05, min_lr=1e-4, workers=workers, seed=1,
     )  # fmt: skip
     g.build_vocab(sentences)
     cpu, wall = time.process_time(), time.perf_counter()

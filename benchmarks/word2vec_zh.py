@@ -70,7 +70,7 @@ EXAMPLES: list[tuple[list[str], list[str]]] = [
 
 def settings(epochs: int, workers: int) -> dict[str, Any]:
     return {"model": "sg", "loss": "ns", "dim": 100, "window": 5, "negative": 5,
-            "sample": 1e-3, "min_count": 5, "alpha": 0.025, "min_alpha": 1e-4,
+            "sample": 1e-3, "min_count": 5, "lr": 0.025, "min_lr": 1e-4,
             "epochs": epochs, "workers": workers, "seed": 1}  # fmt: skip
 
 
@@ -138,8 +138,8 @@ def run_gensim(sentences: list[list[str]], label: str, cfg: dict[str, Any]) -> d
 
     g = GensimWord2Vec(
         vector_size=cfg["dim"], window=cfg["window"], min_count=cfg["min_count"],
-        sample=cfg["sample"], sg=1, hs=0, negative=cfg["negative"], alpha=cfg["alpha"],
-        min_alpha=cfg["min_alpha"], workers=cfg["workers"], seed=cfg["seed"],
+        sample=cfg["sample"], sg=1, hs=0, negative=cfg["negative"], alpha=cfg["lr"],
+        min_alpha=cfg["min_lr"], workers=cfg["workers"], seed=cfg["seed"],
     )  # fmt: skip
     t0 = time.perf_counter()
     g.build_vocab(sentences)

@@ -119,8 +119,8 @@ def test_training_reads_the_corpus_once_then_replays_ids_from_disk(
     assert stream.passes == 2  # one for the vocabulary, one for the first epoch
     assert [e.epoch for e in stats.epochs] == [1, 2, 3, 4]
     assert stats.raw_words == 4 * sum(map(len, corpus[:200]))
-    # the learning rate fell linearly over all words of all epochs, to min_alpha
-    alphas = [e.alpha for e in stats.epochs]
+    # the learning rate fell linearly over all words of all epochs, to min_lr
+    alphas = [e.lr for e in stats.epochs]
     np.testing.assert_allclose(alphas, [0.025 - (0.025 - 1e-4) * k / 4 for k in (1, 2, 3, 4)])
 
 
@@ -140,7 +140,7 @@ def test_continued_training_adds_new_words_and_keeps_the_old_vectors(
     for word in before.words:
         np.testing.assert_array_equal(after[word], before[word])
     stats = model.train(new_text, epochs=2)  # a fresh schedule over the new text's words
-    assert stats.raw_words == 2 * 20 and stats.epochs[-1].alpha == pytest.approx(1e-4)
+    assert stats.raw_words == 2 * 20 and stats.epochs[-1].lr == pytest.approx(1e-4)
 
 
 def test_word2vec_train_command_writes_vectors_bin_and_config_json(

@@ -51,7 +51,7 @@ class GloveConfig:
     max_vocab: int | None = None  # keep at most this many words; None = all
     x_max: float = 100.0  # f(x) = 1 from here up
     power: float = 0.75  # α of f(x) = (x / x_max)^α
-    eta: float = 0.05  # AdaGrad learning rate
+    lr: float = 0.05  # AdaGrad learning rate η
     epochs: int = 15  # passes over the non-zero entries of X
     workers: int = 2  # training threads (Hogwild); 1 = bitwise reproducible
     seed: int = 1  # initial vectors and the shuffles
@@ -61,7 +61,7 @@ class GloveConfig:
     def __post_init__(self) -> None:
         positive = {
             "dim": self.dim, "window": self.window, "min_count": self.min_count,
-            "x_max": self.x_max, "eta": self.eta, "epochs": self.epochs,
+            "x_max": self.x_max, "lr": self.lr, "epochs": self.epochs,
             "workers": self.workers, "memory_mb": self.memory_mb,
         }  # fmt: skip
         for name, value in positive.items():
@@ -125,7 +125,7 @@ class Glove:
         def work(t: int) -> None:
             costs[t] = kernels.glove_epoch(
                 self.W, self.Wc, self.b, self.bc, self.GW, self.GWc, self.Gb, self.Gbc,
-                X.rows, X.cols, X.values, parts[t], cfg.x_max, cfg.power, cfg.eta,
+                X.rows, X.cols, X.values, parts[t], cfg.x_max, cfg.power, cfg.lr,
             )  # fmt: skip
 
         threads = [threading.Thread(target=work, args=(t,)) for t in range(len(parts))]
@@ -151,7 +151,7 @@ class Glove:
             costs = self._epoch(X, parts)
             loss = sum(costs) / max(len(X), 1)
             if not math.isfinite(loss):
-                raise TrainingDiverged(f"GloVe loss became {loss} in epoch {epoch}; lower --eta")
+                raise TrainingDiverged(f"GloVe loss became {loss} in epoch {epoch}; lower --lr")
             losses.append(loss)
             log.info("GloVe epoch %d: loss %.5f", epoch, loss)
             for callback in callbacks:

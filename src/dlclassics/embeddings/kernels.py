@@ -95,7 +95,7 @@ def ns_step(
     syn1neg: np.ndarray,
     targets: np.ndarray,
     n_targets: int,
-    alpha: float,
+    lr: float,
     neu1e: np.ndarray,
 ) -> float:
     """Negative sampling for input ``l1``: ``targets[0]`` is the true word, the rest noise.
@@ -115,10 +115,10 @@ def ns_step(
         s, s_neg = _sigmoids(f)
         if d == 0:  # the true word: label 1
             likelihood *= s
-            g = real((1.0 - s) * alpha)
+            g = real((1.0 - s) * lr)
         else:  # a noise word: label 0
             likelihood *= s_neg
-            g = real(-s * alpha)
+            g = real(-s * lr)
         if likelihood < _TINY:
             loss -= math.log(likelihood)
             likelihood = 1.0
@@ -136,7 +136,7 @@ def hs_step(
     codes: np.ndarray,
     start: int,
     end: int,
-    alpha: float,
+    lr: float,
     neu1e: np.ndarray,
 ) -> float:
     """Hierarchical softmax for input ``l1`` along the Huffman path ``[start, end)``.
@@ -157,7 +157,7 @@ def hs_step(
         if likelihood < _TINY:
             loss -= math.log(likelihood)
             likelihood = 1.0
-        g = real((1.0 - codes[k] - s) * alpha)
+        g = real((1.0 - codes[k] - s) * lr)
         for c in range(D):
             neu1e[c] += g * syn1[node, c]
             syn1[node, c] += g * l1[c]
@@ -183,7 +183,7 @@ def _predict(
     word: int,
     tables: Tables,
     negative: int,
-    alpha: float,
+    lr: float,
     state: np.ndarray,
     targets: np.ndarray,
     neu1e: np.ndarray,
@@ -193,7 +193,7 @@ def _predict(
     neu1e[:] = 0.0
     if hs_codes.shape[0] > 0:
         return hs_step(
-            l1, syn1, hs_points, hs_codes, hs_offsets[word], hs_offsets[word + 1], alpha, neu1e
+            l1, syn1, hs_points, hs_codes, hs_offsets[word], hs_offsets[word + 1], lr, neu1e
         )
     targets[0] = word
     n = 1
@@ -202,7 +202,7 @@ def _predict(
         if noise != word:  # the C tool skips a draw of the true word
             targets[n] = noise
             n += 1
-    return ns_step(l1, syn1, targets, n, alpha, neu1e)
+    return ns_step(l1, syn1, targets, n, lr, neu1e)
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
@@ -213,13 +213,13 @@ def sg_pair(
     word: int,
     tables: Tables,
     negative: int,
-    alpha: float,
+    lr: float,
     state: np.ndarray,
     targets: np.ndarray,
     neu1e: np.ndarray,
 ) -> float:
     """Skip-gram: one SGD step on predicting ``word`` from ``syn0[context]``; the loss."""
-    loss = _predict(syn0[context], syn1, word, tables, negative, alpha, state, targets, neu1e)
+    loss = _predict(syn0[context], syn1, word, tables, negative, lr, state, targets, neu1e)
     for c in range(syn0.shape[1]):
         syn0[context, c] += neu1e[c]
     return loss
@@ -235,7 +235,7 @@ def cbow_center(
     center: int,
     tables: Tables,
     negative: int,
-    alpha: float,
+    lr: float,
     state: np.ndarray,
     targets: np.ndarray,
     neu1: np.ndarray,
@@ -260,7 +260,7 @@ def cbow_center(
     inv = neu1.dtype.type(1.0 / count)
     for c in range(D):
         neu1[c] *= inv
-    loss = _predict(neu1, syn1, sent[center], tables, negative, alpha, state, targets, neu1e)
+    loss = _predict(neu1, syn1, sent[center], tables, negative, lr, state, targets, neu1e)
     for j in range(lo, hi):
         if j != center:
             w = sent[j]
@@ -279,8 +279,8 @@ def train_sentences(
     sg: bool,
     window: int,
     negative: int,
-    alpha_start: float,
-    alpha_end: float,
+    lr_start: float,
+    lr_end: float,
     state: np.ndarray,
     sent: np.ndarray,
     neu1: np.ndarray,
@@ -292,7 +292,7 @@ def train_sentences(
     ``tables = (keep_thresholds, noise_thresholds, noise_alias, hs_offsets, hs_codes,
     hs_points)``; empty ``hs_codes`` means negative sampling, and ``syn1`` is then
     ``syn1neg``, else the inner-node matrix. The learning rate falls linearly from
-    ``alpha_start`` to ``alpha_end`` across the chunk's sentences. Each word is first kept
+    ``lr_start`` to ``lr_end`` across the chunk's sentences. Each word is first kept
     with probability ``keep_thresholds[w] / 2^32`` (subsampling); the window of each kept
     centre is ``1 + (rand mod window)`` each side. The loss sum has one term per prediction;
     "words" counts the kept words.
@@ -305,7 +305,7 @@ def train_sentences(
     kept_words = 0
     for s in range(n_sent):
         a, b = starts[s], starts[s + 1]
-        alpha = alpha_start + (alpha_end - alpha_start) * ((a - starts[0]) / max(total, 1))
+        lr = lr_start + (lr_end - lr_start) * ((a - starts[0]) / max(total, 1))
         n = 0
         for k in range(a, b):  # subsample the sentence
             w = ids[k]
@@ -322,13 +322,13 @@ def train_sentences(
                 for j in range(lo, hi):
                     if j != i:
                         loss += sg_pair(
-                            syn0, syn1, sent[j], sent[i], tables, negative, alpha, state,
+                            syn0, syn1, sent[j], sent[i], tables, negative, lr, state,
                             targets, neu1e,
                         )  # fmt: skip
                         terms += 1
             else:
                 term = cbow_center(
-                    syn0, syn1, sent, lo, hi, i, tables, negative, alpha, state, targets,
+                    syn0, syn1, sent, lo, hi, i, tables, negative, lr, state, targets,
                     neu1, neu1e,
                 )  # fmt: skip
                 if term >= 0.0:
@@ -387,7 +387,7 @@ def glove_epoch(
     order: np.ndarray,
     x_max: float,
     power: float,
-    eta: float,
+    lr: float,
 ) -> float:
     """One AdaGrad pass over the entries ``order`` of the co-occurrence matrix.
 
@@ -412,10 +412,10 @@ def glove_epoch(
             gj = fdiff * W[i, c]
             GW[i, c] += gi * gi
             GWc[j, c] += gj * gj
-            W[i, c] -= eta * gi / math.sqrt(GW[i, c])
-            Wc[j, c] -= eta * gj / math.sqrt(GWc[j, c])
+            W[i, c] -= lr * gi / math.sqrt(GW[i, c])
+            Wc[j, c] -= lr * gj / math.sqrt(GWc[j, c])
         Gb[i] += fdiff * fdiff
         Gbc[j] += fdiff * fdiff
-        b[i] -= eta * fdiff / math.sqrt(Gb[i])
-        bc[j] -= eta * fdiff / math.sqrt(Gbc[j])
+        b[i] -= lr * fdiff / math.sqrt(Gb[i])
+        bc[j] -= lr * fdiff / math.sqrt(Gbc[j])
     return cost

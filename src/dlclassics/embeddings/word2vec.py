@@ -27,7 +27,7 @@ with the loss of predicting word ``o`` from ``h``:
 
 Training details of ``word2vec.c``, also gensim's defaults: frequent-word subsampling
 (:mod:`~dlclassics.embeddings.sampling`), a window of ``1 + rand mod window`` each side for
-every centre word, and a learning rate falling linearly from ``alpha`` to ``min_alpha`` over
+every centre word, and a learning rate falling linearly from ``lr`` to ``min_lr`` over
 all words of all epochs. The readable torch version of the two losses is
 :mod:`~dlclassics.embeddings.reference`; the compiled loops are in
 :mod:`~dlclassics.embeddings.kernels`.
@@ -102,7 +102,7 @@ Model = Literal["sg", "cbow"]
 Loss = Literal["ns", "hs"]
 TRAINER_WEIGHTS = "trainer.safetensors"  # what continued training needs beyond vectors.bin
 TRAINER_JSON = "trainer.json"
-DEFAULT_ALPHA = {"sg": 0.025, "cbow": 0.05}  # word2vec.c's defaults per architecture
+DEFAULT_LR = {"sg": 0.025, "cbow": 0.05}  # word2vec.c's defaults per architecture
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,8 +116,8 @@ class Word2VecConfig:
     min_count: int = 5  # words seen fewer times are dropped from the stream
     max_vocab: int | None = None  # keep at most this many words (most frequent); None = all
     epochs: int = 5  # passes over the corpus
-    alpha: float | None = None  # initial learning rate; None = 0.025 for sg, 0.05 for cbow
-    min_alpha: float = 1e-4  # learning rate at the very end (linear decay)
+    lr: float | None = None  # initial learning rate η₀; None = 0.025 for sg, 0.05 for cbow
+    min_lr: float = 1e-4  # η at the very end (linear decay)
     workers: int = 2  # training threads (Hogwild); 1 = bitwise reproducible
     seed: int = 1  # initial vectors and every thread's random stream
     chunk_words: int = 10_000  # words per job handed to a thread
@@ -134,8 +134,8 @@ class Word2VecConfig:
             "chunk_words": self.chunk_words >= 1,
             "sample": self.sample >= 0,
             "max_vocab": self.max_vocab is None or self.max_vocab >= 1,
-            "alpha": self.alpha is None or self.alpha > 0,
-            "min_alpha": self.min_alpha >= 0,
+            "lr": self.lr is None or self.lr > 0,
+            "min_lr": self.min_lr >= 0,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
@@ -145,8 +145,8 @@ class Word2VecConfig:
             )
 
     @property
-    def start_alpha(self) -> float:
-        return self.alpha if self.alpha is not None else DEFAULT_ALPHA[self.model]
+    def start_lr(self) -> float:
+        return self.lr if self.lr is not None else DEFAULT_LR[self.model]
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class EpochReport:
     words: int  # words trained on (after subsampling)
     seconds: float
     words_per_sec: float
-    alpha: float  # learning rate at the end of the epoch
+    lr: float  # learning rate at the end of the epoch
 
 
 @dataclass
@@ -417,10 +417,10 @@ class Word2Vec:
             stats.raw_words = done
         return stats
 
-    def _alpha(self, done: int, total: int) -> float:
+    def _lr(self, done: int, total: int) -> float:
         cfg = self.config
         progress = min(1.0, done / max(total, 1))
-        return cfg.start_alpha - (cfg.start_alpha - cfg.min_alpha) * progress
+        return cfg.start_lr - (cfg.start_lr - cfg.min_lr) * progress
 
     def _epoch(
         self, epoch: int, chunks: Iterator[Chunk], done: int, total: int, bar: ProgressBar
@@ -466,9 +466,9 @@ class Word2Vec:
             t.start()
         try:
             for chunk in chunks:
-                a0 = self._alpha(done, total)
+                a0 = self._lr(done, total)
                 done += chunk.words
-                jobs.put((chunk, a0, self._alpha(done, total)))
+                jobs.put((chunk, a0, self._lr(done, total)))
                 if errors:
                     break
                 with lock:
@@ -485,7 +485,7 @@ class Word2Vec:
             raise errors[0]
         loss = totals["loss"] / max(totals["terms"], 1)
         if not math.isfinite(loss):
-            raise TrainingDiverged(f"word2vec loss became {loss} in epoch {epoch}; lower --alpha")
+            raise TrainingDiverged(f"word2vec loss became {loss} in epoch {epoch}; lower --lr")
         words = int(totals["words"])
         report = EpochReport(
             epoch=epoch,
@@ -493,7 +493,7 @@ class Word2Vec:
             words=words,
             seconds=seconds,
             words_per_sec=words / seconds if seconds > 0 else 0.0,
-            alpha=self._alpha(done, total),
+            lr=self._lr(done, total),
         )
         log.info(
             "epoch %d: loss %.4f, %s words in %.1f s (%s words/s)",
