@@ -301,13 +301,6 @@ def sample_command(config: LMSampleConfig) -> int:
 
 
 COMMANDS: Registry[Command] = Registry("lm command")
-COMMANDS.add(
-    "train",
-    Command(
-        config=LMTrainConfig,
-        run=TRAIN.run_new,
-        resumable=TRAIN,
-    ),
-)
+COMMANDS.add("train", TRAIN.cli())
 COMMANDS.add("eval", Command(config=LMEvalConfig, run=eval_command))
 COMMANDS.add("sample", Command(config=LMSampleConfig, run=sample_command))

@@ -120,15 +120,7 @@ def eval_command(config: MLPEvalConfig) -> int:
 
 
 COMMANDS: Registry[Command] = Registry("mlp command")
-COMMANDS.add(
-    "train",
-    Command(
-        config=MLPTrainConfig,
-        run=TRAIN.run_new,
-        presets=PRESETS,
-        resumable=TRAIN,
-    ),
-)
+COMMANDS.add("train", TRAIN.cli(PRESETS))
 COMMANDS.add(
     "eval",
     Command(

@@ -11,16 +11,8 @@ from __future__ import annotations
 from dlclassics.commands import Command
 from dlclassics.registry import Registry
 from dlclassics.seq2seq.evaluate import EVAL_COMMAND
-from dlclassics.seq2seq.run import PRESETS, TRAIN, Seq2SeqTrainConfig
+from dlclassics.seq2seq.run import PRESETS, TRAIN
 
 COMMANDS: Registry[Command] = Registry("seq2seq command")
-COMMANDS.add(
-    "train",
-    Command(
-        config=Seq2SeqTrainConfig,
-        run=TRAIN.run_new,
-        presets=PRESETS,
-        resumable=TRAIN,
-    ),
-)
+COMMANDS.add("train", TRAIN.cli(PRESETS))
 COMMANDS.add("eval", EVAL_COMMAND)  # owned by the decoding side (evaluate.py)

@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 from torch import nn
 from torch.utils.data import Dataset
 
+from dlclassics.commands import Command
 from dlclassics.config import from_dict, replace, to_dict
 from dlclassics.errors import CheckpointError
 from dlclassics.train import distributed
@@ -186,6 +187,10 @@ class TrainCommand(Generic[C]):
         return (
             f"{best} ({cost}); weights in {run_dir}; next: {self.evaluate_with} --run-dir {run_dir}"
         )
+
+    def cli(self, presets: Mapping[str, C] | None = None) -> Command:
+        """``dlc … train`` for the CLI: options from the config, ``--resume DIR`` built in."""
+        return Command(config=self.config, run=self.run_new, presets=presets or {}, resumable=self)
 
     def run_new(self, config: C) -> int:
         """``dlc … train``: start a run and print its last line (only rank 0 prints)."""

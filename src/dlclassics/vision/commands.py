@@ -39,7 +39,6 @@ from dlclassics.vision.run import (
     PRESETS,
     TRAIN,
     VisionEvalConfig,
-    VisionTrainConfig,
     evaluate,
     load_run,
 )
@@ -236,15 +235,7 @@ def transfer_command(config: TransferConfig) -> int:
 
 
 COMMANDS: Registry[Command] = Registry("vision command")
-COMMANDS.add(
-    "train",
-    Command(
-        config=VisionTrainConfig,
-        run=TRAIN.run_new,
-        presets=PRESETS,
-        resumable=TRAIN,
-    ),
-)
+COMMANDS.add("train", TRAIN.cli(PRESETS))
 COMMANDS.add(
     "eval",
     Command(
