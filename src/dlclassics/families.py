@@ -13,7 +13,21 @@ from collections.abc import Iterator
 from dlclassics.commands import Command, Family, Group
 from dlclassics.registry import Registry
 
-NAMES = ("data", "classic", "mlp", "vision", "embeddings", "lm", "seq2seq", "tour")
+NAMES = (
+    "data",
+    "classic",
+    "mlp",
+    "vision",
+    "embeddings",
+    "lm",
+    "classify",
+    "tag",
+    "seq2seq",
+    "ocr",
+    "caption",
+    "gan",
+    "tour",
+)
 
 
 def families() -> list[Family]:
