@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -37,6 +38,36 @@ def write_results(name: str, benchmark: str, rows: list[dict[str, Any]], **extra
             "machine": machine(),
             **extra,
             "rows": rows,
+        },
+    )
+    return path
+
+
+def update_results(
+    name: str, benchmark: str, rows: list[dict[str, Any]], *, key: str = "task"
+) -> Path:
+    """Write ``rows`` into ``results/<name>.json``, keeping the rows of other scripts.
+
+    For a file that several benchmark scripts feed (``text_tasks.json``: one script per family):
+    the rows whose ``key`` value is among ``rows``' are replaced, the others kept; each new row
+    records the command that made it (``row["command"]``), as one file has several commands.
+    """
+    path = RESULTS / f"{name}.json"
+    mine = {row[key] for row in rows}
+    kept = []
+    if path.exists():
+        kept = [
+            r for r in json.loads(path.read_text(encoding="utf-8"))["rows"] if r[key] not in mine
+        ]
+    command = "python " + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+    write_json(
+        path,
+        {
+            "benchmark": benchmark,
+            "command": f"several: each row's `command` (this update: {command})",
+            "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "machine": machine(),
+            "rows": kept + [{**row, "command": command} for row in rows],
         },
     )
     return path
