@@ -78,8 +78,8 @@ from dlclassics.lm.evaluate import (
     token_log_probs,
 )
 from dlclassics.lm.models import LMModelConfig
-from dlclassics.lm.ngram import count_ngrams, estimate
-from dlclassics.lm.smoothing import AddK
+from dlclassics.ngram import count_ngrams, estimate
+from dlclassics.ngram.smoothing import AddK
 
 RUNS = Path("runs/lm_brown")
 BUDGET = 480.0  # process CPU seconds per neural model (8 minutes)

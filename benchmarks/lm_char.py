@@ -64,7 +64,7 @@ from dlclassics.lm.evaluate import (
     token_log_probs,
 )
 from dlclassics.lm.models import LMModelConfig
-from dlclassics.lm.ngram import count_ngrams, estimate
+from dlclassics.ngram import count_ngrams, estimate
 
 RUNS = Path("runs/lm_char")
 EVAL_ROWS = 64  # parallel pieces of a split's stream when scoring it

@@ -74,12 +74,12 @@ from threadpoolctl import threadpool_limits
 
 from _common import write_results
 from dlclassics.data.corpora import Text
-from dlclassics.lm.arpa import read_arpa, write_arpa
 from dlclassics.lm.data import BROWN_MIN_COUNT
-from dlclassics.lm.interpolation import Interpolated, tune_weights
-from dlclassics.lm.kneser_ney import adjusted_counts, discounts
-from dlclassics.lm.ngram import BackoffLM, NGramCounts, count_ngrams, estimate
-from dlclassics.lm.smoothing import AddK
+from dlclassics.ngram import BackoffLM, NGramCounts, count_ngrams, estimate
+from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.interpolation import Interpolated, tune_weights
+from dlclassics.ngram.kneser_ney import adjusted_counts, discounts
+from dlclassics.ngram.smoothing import AddK
 
 Sentences = list[list[str]]
 K_GRID = (1.0, 0.1, 0.01, 0.001)  # add-k's k, chosen by val perplexity

@@ -21,7 +21,7 @@ from dlclassics.lm.data import StreamWindows, encode_stream, load_corpus
 from dlclassics.lm.evaluate import StreamScore, fit_mixture, mix, ngram_log_probs, token_log_probs
 from dlclassics.lm.models import LMModelConfig, build_model
 from dlclassics.lm.models.maxent import MaxEntLM
-from dlclassics.lm.ngram import count_ngrams, estimate
+from dlclassics.ngram import count_ngrams, estimate
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "lm" / "brown300.txt.gz"
 

@@ -10,7 +10,7 @@ by ``</s>`` (stored as the vocabulary's ``<eos>``), and the stream starts with o
           ↑ scored from here: every word and every </s>
 
 so the number of scored tokens is *words + units*, the convention of SRILM, kenlm and our
-n-gram code (``</s>`` scored, ``<s>`` not; see :mod:`dlclassics.lm.backoff`). The n-gram
+n-gram code (``</s>`` scored, ``<s>`` not; see :mod:`dlclassics.ngram.backoff`). The n-gram
 model's ``<s>`` context is played by the previous ``</s>``; unlike the n-gram models, a
 neural model may also look across the boundary at earlier units (as Bengio et al. 2003 and
 Mikolov 2010 did on running text).

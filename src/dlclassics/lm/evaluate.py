@@ -29,7 +29,7 @@ from torch import Tensor
 from dlclassics.lm.models.base import LanguageModel
 
 if TYPE_CHECKING:
-    from dlclassics.lm.backoff import BackoffLM
+    from dlclassics.ngram.backoff import BackoffLM
 
 __all__ = ["StreamScore", "fit_mixture", "mix", "ngram_log_probs", "token_log_probs"]
 
@@ -97,7 +97,7 @@ def token_log_probs(
 
 def ngram_log_probs(lm: BackoffLM, units: Iterable[Sequence[str]]) -> np.ndarray:
     """(N,) ln p of the same N tokens under an n-gram model (its ``</s>``-counted convention)."""
-    from dlclassics.lm.trie import encode
+    from dlclassics.ngram.trie import encode
 
     parts = []
     for chunk in encode(units, lm.vocab):

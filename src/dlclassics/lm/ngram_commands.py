@@ -24,9 +24,9 @@ import numpy as np
 from dlclassics.commands import Command
 from dlclassics.data.corpora import Text
 from dlclassics.errors import ConfigError
-from dlclassics.lm.arpa import read_arpa, write_arpa
-from dlclassics.lm.ngram import SMOOTHERS, count_ngrams, estimate
-from dlclassics.lm.smoothing import AddK
+from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
+from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.smoothing import AddK
 from dlclassics.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class BuildConfig:
     text: str  # training text: a file (one sentence per line) or a corpus (brown, brown:val)
     arpa: Path  # where to write the model (ARPA format, loads in kenlm and SRILM)
     order: int = 3  # n: each word is predicted from the n − 1 words before it
-    smoothing: SmoothingName = "mkn"  # mkn: modified Kneser–Ney (best); the table: lm.ngram
+    smoothing: SmoothingName = "mkn"  # mkn: modified Kneser–Ney (best); the table: dlclassics.ngram
     k: float = 1.0  # add-k pseudo-count (addk only; 1 = Laplace)
     min_count: int = 1  # words seen fewer times in the text become <unk> (Brown bench: 4)
     max_vocab: int | None = None  # keep at most this many vocabulary entries (4 specials incl.)

@@ -44,7 +44,7 @@ def _slice(out_dir: Path, sentences: int) -> Path:
 
 def _kn_trigram(text: Path) -> tuple[float, float]:
     from dlclassics.lm.data import BROWN_MIN_COUNT
-    from dlclassics.lm.ngram import count_ngrams, estimate
+    from dlclassics.ngram import count_ngrams, estimate
 
     train, test = units(str(text), "train", "word"), units(str(text), "test", "word")
     start = time.process_time()

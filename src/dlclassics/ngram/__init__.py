@@ -8,7 +8,7 @@ estimates each factor from counts, and — because an n-gram missing from traini
 get probability zero — *smooths* the estimates (平滑) so that unseen n-grams get a small
 non-zero probability. Count once, then pick a smoother:
 
->>> from dlclassics.lm.ngram import count_ngrams, estimate, read_arpa, write_arpa
+>>> from dlclassics.ngram import count_ngrams, estimate, read_arpa, write_arpa
 >>> train = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"]]
 >>> counts = count_ngrams(train, order=3)           # <s>/</s> added, any order
 >>> lm = estimate(counts, "mkn")                     # modified Kneser–Ney
@@ -25,20 +25,20 @@ Smoothers (:data:`SMOOTHERS`, ``--smoothing`` on the command line):
 ========  ===================================================  =============================
 name      what                                                 module
 ========  ===================================================  =============================
-mle       c(h, w) / c(h), zero for unseen n-grams              :mod:`~dlclassics.lm.smoothing`
-addk      add-k / Laplace, backing off for unseen words         :mod:`~dlclassics.lm.smoothing`
-katz      Katz backoff with Good–Turing discounts               :mod:`~dlclassics.lm.smoothing`
-interp    linear interpolation, λ tuned by EM on held-out text  :mod:`~dlclassics.lm.interpolation`
-absolute  interpolated absolute discounting                     :mod:`~dlclassics.lm.kneser_ney`
-kn        interpolated Kneser–Ney                               :mod:`~dlclassics.lm.kneser_ney`
-mkn       modified Kneser–Ney, three discounts                  :mod:`~dlclassics.lm.kneser_ney`
+mle       c(h, w) / c(h), zero for unseen n-grams              :mod:`.smoothing`
+addk      add-k / Laplace, backing off for unseen words         :mod:`.smoothing`
+katz      Katz backoff with Good–Turing discounts               :mod:`.smoothing`
+interp    linear interpolation, λ tuned by EM on held-out text  :mod:`.interpolation`
+absolute  interpolated absolute discounting                     :mod:`.kneser_ney`
+kn        interpolated Kneser–Ney                               :mod:`.kneser_ney`
+mkn       modified Kneser–Ney, three discounts                  :mod:`.kneser_ney`
 ========  ===================================================  =============================
 
 Every smoother returns a :class:`BackoffLM` in ARPA form; :func:`write_arpa` saves it for
 SRILM or kenlm (``kenlm.Model(path)`` scores sentences exactly as :meth:`BackoffLM.score`
 does, to float32 precision), and :func:`read_arpa` loads any ARPA file back. Unknown
 words, ``<unk>`` and the perplexity convention are described in
-:mod:`dlclassics.lm.backoff`.
+:mod:`dlclassics.ngram.backoff`.
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlclassics.errors import ConfigError
-from dlclassics.lm.arpa import read_arpa, write_arpa
-from dlclassics.lm.backoff import BackoffLM, Score
-from dlclassics.lm.counts import NGramCounts, count_ngrams
-from dlclassics.lm.interpolation import Interpolated, interpolated
-from dlclassics.lm.kneser_ney import (
+from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.backoff import BackoffLM, Score
+from dlclassics.ngram.counts import NGramCounts, count_ngrams
+from dlclassics.ngram.interpolation import Interpolated, interpolated
+from dlclassics.ngram.kneser_ney import (
     AbsoluteDiscounting,
     KneserNey,
     ModifiedKneserNey,
@@ -60,7 +60,7 @@ from dlclassics.lm.kneser_ney import (
     kneser_ney,
     modified_kneser_ney,
 )
-from dlclassics.lm.smoothing import AddK, Katz, MaximumLikelihood, add_k, katz, mle
+from dlclassics.ngram.smoothing import AddK, Katz, MaximumLikelihood, add_k, katz, mle
 from dlclassics.registry import Registry
 
 __all__ = [

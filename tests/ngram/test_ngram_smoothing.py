@@ -20,14 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlclassics.lm.arpa import read_arpa
-from dlclassics.lm.backoff import BackoffLM
-from dlclassics.lm.counts import NGramCounts
-from dlclassics.lm.interpolation import Interpolated, tune_weights
-from dlclassics.lm.kneser_ney import ModifiedKneserNey
-from dlclassics.lm.ngram import SMOOTHERS, count_ngrams, estimate
-from dlclassics.lm.smoothing import AddK, Katz, good_turing_discounts
-from dlclassics.lm.trie import arpa_word
+from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
+from dlclassics.ngram.arpa import read_arpa
+from dlclassics.ngram.backoff import BackoffLM
+from dlclassics.ngram.counts import NGramCounts
+from dlclassics.ngram.interpolation import Interpolated, tune_weights
+from dlclassics.ngram.kneser_ney import ModifiedKneserNey
+from dlclassics.ngram.smoothing import AddK, Katz, good_turing_discounts
+from dlclassics.ngram.trie import arpa_word
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lm"
 WORDS = ["a", "b", "c", "d", "e"]

@@ -9,8 +9,8 @@ those counts for n = 1 … N in one vectorised pass per order:
    on the way, with ``min_count`` / ``max_size`` — for the rare ones), and each block is
    framed (``<s> … </s>``) into an ``int32`` chunk;
 2. order by order, every n-gram inside a sentence becomes one ``int64`` key
-   ``prefix · V + w`` (:mod:`dlclassics.lm.trie`); each chunk's keys are counted by a
-   linear-time radix sort (:func:`~dlclassics.lm.trie.group`) and the per-chunk tables
+   ``prefix · V + w`` (:mod:`dlclassics.ngram.trie`); each chunk's keys are counted by a
+   linear-time radix sort (:func:`~dlclassics.ngram.trie.group`) and the per-chunk tables
    are merged. The sort also yields, for free, the index of the n-gram ending at every
    position — the prefixes of the next order — and each n-gram's suffix link w_2 … w_n
    (the (n−1)-gram ending where it ends), which Kneser–Ney's continuation counts and
@@ -36,7 +36,7 @@ import numpy as np
 
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
-from dlclassics.lm.trie import (
+from dlclassics.ngram.trie import (
     NGramIndex,
     arpa_id,
     arpa_word,

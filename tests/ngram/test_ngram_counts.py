@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
-from dlclassics.lm.counts import count_ngrams
-from dlclassics.lm.trie import NGramIndex, encode, encode_with_new_vocab, group
+from dlclassics.ngram.counts import count_ngrams
+from dlclassics.ngram.trie import NGramIndex, encode, encode_with_new_vocab, group
 
 WORDS = ["a", "b", "c", "d", "e", "<unk>"]
 corpora = st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12)

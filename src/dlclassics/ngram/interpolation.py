@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlclassics.errors import ConfigError
-from dlclassics.lm.backoff import BackoffLM
-from dlclassics.lm.counts import NGramCounts, predictable
-from dlclassics.lm.smoothing import assemble, per_context
-from dlclassics.lm.trie import encode
+from dlclassics.ngram.backoff import BackoffLM
+from dlclassics.ngram.counts import NGramCounts, predictable
+from dlclassics.ngram.smoothing import assemble, per_context
+from dlclassics.ngram.trie import encode
 
 __all__ = ["Interpolated", "interpolated", "tune_weights"]
 

@@ -31,7 +31,7 @@ vocabulary V that probabilities range over is every word, ``<unk>`` and ``</s>``
   unigram level the freed mass goes uniformly to the vocabulary words never seen in
   training (such as ``<unk>``).
 
-Every smoother returns a :class:`~dlclassics.lm.backoff.BackoffLM`; after each order is
+Every smoother returns a :class:`~dlclassics.ngram.backoff.BackoffLM`; after each order is
 estimated, its backoff weights are solved from
 
     bow(h) = (1 − Σ_{w seen after h} P(w | h)) / (1 − Σ_{w seen after h} P(w | h′)),
@@ -47,8 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlclassics.errors import ConfigError
-from dlclassics.lm.backoff import BackoffLM
-from dlclassics.lm.counts import NGramCounts, predictable
+from dlclassics.ngram.backoff import BackoffLM
+from dlclassics.ngram.counts import NGramCounts, predictable
 
 __all__ = ["AddK", "Katz", "MaximumLikelihood", "add_k", "good_turing_discounts", "katz", "mle"]
 

@@ -27,7 +27,7 @@ log10 0. A file without ``<unk>`` gets it with log10 probability −100, as kenl
 The reader needs every n-gram's prefix listed, which holds for files from kenlm, SRILM and
 this module.
 
->>> from dlclassics.lm.ngram import count_ngrams, estimate
+>>> from dlclassics.ngram import count_ngrams, estimate
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "ab.arpa"
 >>> write_arpa(estimate(count_ngrams([["a", "b"]], order=2), "kn"), path)
@@ -49,8 +49,8 @@ from dlclassics.data.stream import iter_lines
 from dlclassics.data.vocab import SPECIALS, Vocab
 from dlclassics.errors import DataError
 from dlclassics.io import atomic_write
-from dlclassics.lm.backoff import BackoffLM
-from dlclassics.lm.trie import ARPA_IDS, NGramIndex, arpa_id, arpa_word, check_vocab_words
+from dlclassics.ngram.backoff import BackoffLM
+from dlclassics.ngram.trie import ARPA_IDS, NGramIndex, arpa_id, arpa_word, check_vocab_words
 
 __all__ = ["read_arpa", "write_arpa"]
 

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dlclassics.errors import DataError
-from dlclassics.lm.arpa import read_arpa, write_arpa
-from dlclassics.lm.backoff import BackoffLM
-from dlclassics.lm.ngram import SMOOTHERS, count_ngrams, estimate
+from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
+from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.backoff import BackoffLM
 
 WORDS = ["a", "b", "c", "d", "e"]
 corpora = st.lists(st.lists(st.sampled_from(WORDS), max_size=8), min_size=1, max_size=12)

@@ -23,7 +23,7 @@ and counted (kenlm's ``perplexity``; SRILM's ``ngram -ppl`` leaves them out inst
 
     PPL = 10^(−Σ log10 P / (words + sentences))
 
->>> from dlclassics.lm.ngram import count_ngrams, estimate
+>>> from dlclassics.ngram import count_ngrams, estimate
 >>> lm = estimate(count_ngrams([["a", "b"], ["b", "a"]], order=2), "kn")
 >>> round(float(lm.distribution(["<s>"]).sum()), 12)
 1.0
@@ -38,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlclassics.data.vocab import Vocab
-from dlclassics.lm.counts import predictable
-from dlclassics.lm.trie import Chunk, NGramIndex, arpa_id, arpa_word, encode
+from dlclassics.ngram.counts import predictable
+from dlclassics.ngram.trie import Chunk, NGramIndex, arpa_id, arpa_word, encode
 
 __all__ = ["BackoffLM", "Score"]
 
