@@ -3,11 +3,13 @@
 dlc mlp train --data fashion-mnist --run-dir runs/mlp        # ≥ 88 % test accuracy
 dlc mlp train --resume runs/mlp --max-steps 12000             # continue, bit-exact
 dlc mlp eval --run-dir runs/mlp                               # test accuracy + confusion PNG
+dlc mlp boundary --out runs/mlp-boundary                      # width vs decision boundary, 2-D
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +21,7 @@ from dlclassics.commands import Command
 from dlclassics.config import replace
 from dlclassics.data.images import IMAGE_PIXELS, ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
+from dlclassics.mlp.boundary import BoundaryConfig, run_boundary
 from dlclassics.mlp.model import MLP, MLPConfig
 from dlclassics.registry import Registry
 from dlclassics.tasks import Classification, eval_summary, evaluate_classifier
@@ -119,6 +122,16 @@ def eval_command(config: MLPEvalConfig) -> int:
     return 0
 
 
+def boundary_command(config: BoundaryConfig) -> int:
+    result = run_boundary(config, command=" ".join(["dlc", *sys.argv[1:]]))
+    print("data set  λ       width  train   val")
+    for row in result["rows"]:
+        print(f"{row['dataset']:8}  {row['l2']:<6g}  {row['width']:5}  "
+              f"{row['train_accuracy']:.3f}  {row['val_accuracy']:.3f}")  # fmt: skip
+    print(*result["pictures"], config.out / "boundary.json", sep="\n")
+    return 0
+
+
 COMMANDS: Registry[Command] = Registry("mlp command")
 COMMANDS.add("train", TRAIN.cli(PRESETS))
 COMMANDS.add(
@@ -128,3 +141,4 @@ COMMANDS.add(
         run=eval_command,
     ),
 )
+COMMANDS.add("boundary", Command(config=BoundaryConfig, run=boundary_command))
