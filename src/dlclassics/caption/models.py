@@ -1,0 +1,216 @@
+"""Captioners: a CNN encoder of the grid's cells and two attentive decoders (notes 001 §7, 002).
+
+**Encoder.** One CNN — three 3×3 conv blocks, the second and third after a 2×2 max-pool —
+reads each 28×28 cell x_s of the scene as its own image; average-pooling its (C, 7, 7) map
+and a linear map give one vector per cell, to which a learned embedding of the cell's place
+is added::
+
+    m_s = W_m AvgPool(CNN(x_s)) + P_s          s = 1 … 4, the memory the decoder attends
+
+The conv weights are shared by all cells, so what an item looks like is encoded the same way
+wherever it sits, and *where* it sits is P_s alone; m_s depends on cell s's pixels only (a
+conv over the whole scene would mix 8 pixels of each neighbour into a cell's border). That
+split is what lets a model describe a class in a cell it never saw it in (the ``test`` split
+of :mod:`~dlclassics.caption.scenes`).
+
+**RNN decoder with Bahdanau attention** (note 002 "Attention注意力机制"; Xu et al. 2015, "Show,
+Attend and Tell", with Bahdanau et al.'s additive score). At step t, from the previous state::
+
+    e_{t,s} = v_aᵀ tanh(W_a s_{t−1} + U_a m_s)     α_t = softmax_s(e_t)     c_t = Σ_s α_{t,s} m_s
+    s_t = GRU([E y_{t−1}; c_t], s_{t−1})       p(y_t | y_<t, x) = softmax(W_o [s_t; c_t; E y_{t−1}])
+
+with s_0 = tanh(W_init mean_s m_s). α_t is the attention drawn for the word y_t.
+
+**Transformer decoder with cross-attention** (note 001 §7, 交叉注意力): token embeddings plus
+learned positions go through pre-norm decoder layers — causal self-attention over the words so
+far, then cross-attention with queries from the words and keys/values from the four cells,
+then a feed-forward net — and a final LayerNorm and linear map to the vocabulary. The
+attention shown for a word is its cross-attention averaged over heads and layers.
+
+Both satisfy one contract, ``encode(images) -> memory`` and ``decode(memory, tokens) ->
+(logits, attention)``; training, greedy decoding and the metrics use nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import torch
+from torch import Tensor, nn
+
+from dlclassics.caption.grammar import CELLS, GRID
+from dlclassics.errors import ConfigError
+from dlclassics.nn.alignment import AdditiveScore, attend
+from dlclassics.nn.positional import LearnedPositionalEmbedding
+from dlclassics.nn.rnn import GRUCell
+from dlclassics.nn.transformer import TransformerDecoderLayer
+from dlclassics.registry import Registry
+
+ModelName = Literal["rnn", "transformer"]
+MAX_LEN = 40  # longest caption in tokens, <bos> and <eos> included (3 items: 27 in Chinese)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaptionModelConfig:
+    model: ModelName = "rnn"  # GRU + Bahdanau attention, or a Transformer decoder
+    channels: tuple[int, int, int] = (16, 32, 64)  # conv widths; the last is the cell vector
+    d_model: int = 128  # decoder width (cell vectors are projected to it)
+    embed: int = 64  # word embedding size (rnn)
+    attn_dim: int = 64  # size of the additive score's tanh layer (rnn)
+    layers: int = 2  # decoder layers (transformer)
+    heads: int = 4  # attention heads (transformer)
+    d_ff: int = 256  # feed-forward width (transformer)
+    dropout: float = 0.1  # on embeddings and decoder outputs
+
+    def __post_init__(self) -> None:
+        if self.model not in ("rnn", "transformer"):
+            raise ConfigError(f"model={self.model!r} is not one of rnn, transformer")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"dropout={self.dropout} must be in [0, 1)")
+        if self.d_model % self.heads:
+            raise ConfigError(f"d_model={self.d_model} must be divisible by heads={self.heads}")
+
+
+class CellEncoder(nn.Module):
+    """Scene (B, 1, 56, 56) → memory (B, 4, d_model): one vector per grid cell, place added."""
+
+    def __init__(self, channels: tuple[int, int, int], d_model: int) -> None:
+        super().__init__()
+        c1, c2, c3 = channels
+        self.cnn = nn.Sequential(
+            nn.Conv2d(1, c1, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 14×14
+            nn.Conv2d(c1, c2, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 7×7
+            nn.Conv2d(c2, c3, 3, padding=1),
+            nn.ReLU(),
+        )
+        self.project = nn.Linear(c3, d_model)  # W_m
+        self.place = nn.Parameter(torch.randn(CELLS, d_model) * 0.02)  # P_s
+
+    def forward(self, images: Tensor) -> Tensor:
+        B, _, H, W = images.shape
+        h, w = H // GRID, W // GRID
+        cells = images.view(B, 1, GRID, h, GRID, w).permute(0, 2, 4, 1, 3, 5)  # (B, 2, 2, 1, h, w)
+        cells = cells.reshape(B * CELLS, 1, h, w)  # (B·4, 1, 28, 28), reading order
+        features = self.cnn(cells).mean(dim=(2, 3))  # (B·4, C): AvgPool over the 7×7 map
+        return self.project(features.view(B, CELLS, -1)) + self.place  # (B, 4, d_model)
+
+
+class Captioner(Protocol):
+    def encode(self, images: Tensor) -> Tensor:
+        """images (B, 1, 56, 56) → memory (B, S, d)."""
+        ...
+
+    def decode(self, memory: Tensor, tokens: Tensor) -> tuple[Tensor, Tensor]:
+        """tokens (B, T) from <bos> → (logits (B, T, V), attention (B, T, S))."""
+        ...
+
+
+class AttentiveGRU(nn.Module):
+    """CNN cells + GRU decoder with Bahdanau attention (module docstring, first decoder)."""
+
+    def __init__(self, config: CaptionModelConfig, vocab_size: int) -> None:
+        super().__init__()
+        d = config.d_model
+        self.encoder = CellEncoder(config.channels, d)
+        self.embedding = nn.Embedding(vocab_size, config.embed)
+        self.score = AdditiveScore(d, d, config.attn_dim)
+        self.init = nn.Linear(d, d)  # W_init
+        self.cell = GRUCell(config.embed + d, d)
+        self.dropout = nn.Dropout(config.dropout)
+        self.out = nn.Linear(d + d + config.embed, vocab_size)  # W_o on [s_t; c_t; E y_{t-1}]
+
+    def encode(self, images: Tensor) -> Tensor:
+        return self.encoder(images)
+
+    def decode(self, memory: Tensor, tokens: Tensor) -> tuple[Tensor, Tensor]:
+        T = tokens.shape[1]
+        keys = self.score.prepare(memory)  # (B, S, A): U_a m_s, once per scene
+        no_pad = torch.zeros(memory.shape[:2], dtype=torch.bool, device=memory.device)
+        s = torch.tanh(self.init(memory.mean(dim=1)))  # (B, d): s_0
+        embedded = self.dropout(self.embedding(tokens))  # (B, T, E)
+        outputs, weights = [], []
+        for t in range(T):
+            context, alpha = attend(self.score(s, keys), memory, no_pad)  # (B, d), (B, S)
+            s = self.cell(torch.cat([embedded[:, t], context], dim=-1), s)  # (B, d)
+            outputs.append(torch.cat([s, context, embedded[:, t]], dim=-1))
+            weights.append(alpha)
+        hidden = self.dropout(torch.stack(outputs, dim=1))  # (B, T, 2d + E)
+        return self.out(hidden), torch.stack(weights, dim=1)  # (B, T, V), (B, T, S)
+
+
+class CrossAttentionTransformer(nn.Module):
+    """CNN cells + pre-norm Transformer decoder with cross-attention (second decoder)."""
+
+    def __init__(self, config: CaptionModelConfig, vocab_size: int) -> None:
+        super().__init__()
+        d = config.d_model
+        self.encoder = CellEncoder(config.channels, d)
+        self.embedding = nn.Embedding(vocab_size, d)
+        self.position = LearnedPositionalEmbedding(MAX_LEN, d)
+        self.dropout = nn.Dropout(config.dropout)
+        self.layers = nn.ModuleList(
+            TransformerDecoderLayer(d, config.heads, config.d_ff, config.dropout)
+            for _ in range(config.layers)
+        )
+        self.norm = nn.LayerNorm(d)  # pre-norm stacks need a final norm
+        self.out = nn.Linear(d, vocab_size)
+
+    def encode(self, images: Tensor) -> Tensor:
+        return self.encoder(images)
+
+    def decode(self, memory: Tensor, tokens: Tensor) -> tuple[Tensor, Tensor]:
+        x = self.dropout(self.position(self.embedding(tokens)))  # (B, T, d)
+        weights = []
+        for layer in self.layers:
+            x, w = layer(x, memory, need_weights=True)  # w: (B, H, T, S)
+            weights.append(w.mean(dim=1))
+        attention = torch.stack(weights).mean(dim=0)  # (B, T, S): heads and layers averaged
+        return self.out(self.norm(x)), attention
+
+
+MODELS: Registry[type[AttentiveGRU] | type[CrossAttentionTransformer]] = Registry("caption model")
+MODELS.add("rnn", AttentiveGRU)
+MODELS.add("transformer", CrossAttentionTransformer)
+
+
+def build_model(
+    config: CaptionModelConfig, vocab_size: int
+) -> AttentiveGRU | CrossAttentionTransformer:
+    return MODELS[config.model](config, vocab_size)
+
+
+@torch.inference_mode()
+def greedy(
+    model: Captioner, images: Tensor, *, bos: int, eos: int, max_len: int = MAX_LEN
+) -> tuple[list[list[int]], list[Tensor]]:
+    """Greedy decoding: per scene, the token ids up to (not including) <eos>, and the
+    attention rows (n_tokens + 1, S) of each emitted token, the <eos> step included.
+
+    Re-decodes the whole prefix every step (captions are ≤ 40 tokens over 4 cells: cheaper to
+    read than a cache, and one code path for both decoders).
+    """
+    B = images.shape[0]
+    memory = model.encode(images)  # (B, S, d)
+    tokens = torch.full((B, 1), bos, dtype=torch.long, device=images.device)  # (B, 1)
+    done = torch.zeros(B, dtype=torch.bool, device=images.device)
+    attention = torch.empty(B, 0, memory.shape[1], device=images.device)
+    for _ in range(max_len - 1):
+        logits, att = model.decode(memory, tokens)  # (B, t, V), (B, t, S)
+        nxt = logits[:, -1].argmax(dim=-1)  # (B,)
+        tokens = torch.cat([tokens, nxt[:, None]], dim=1)
+        attention = att
+        done |= nxt == eos
+        if bool(done.all()):
+            break
+    ids, rows = [], []
+    for b in range(B):
+        seq = tokens[b, 1:].tolist()
+        n = seq.index(eos) if eos in seq else len(seq)
+        ids.append(seq[:n])
+        rows.append(attention[b, : n + 1].cpu())
+    return ids, rows

@@ -1,0 +1,99 @@
+"""Captioners: shapes, attention distributions, causality, greedy decoding, the hit metric."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from dlclassics.caption.grammar import vocabulary
+from dlclassics.caption.metrics import attention_hits, bleu, exact_matches
+from dlclassics.caption.models import CaptionModelConfig, build_model, greedy
+from dlclassics.data.vocab import Vocab
+from dlclassics.errors import ConfigError
+
+V = len(Vocab(vocabulary("en")))
+SMALL = {"channels": (4, 8, 8), "d_model": 16, "embed": 8, "attn_dim": 8, "heads": 2, "d_ff": 32}
+
+
+def make(name: str) -> torch.nn.Module:
+    torch.manual_seed(0)
+    config = CaptionModelConfig(model=name, dropout=0.0, **SMALL)  # type: ignore[arg-type]
+    return build_model(config, V).double().eval()
+
+
+@pytest.mark.parametrize("name", ["rnn", "transformer"])
+def test_decode_gives_logits_per_token_and_one_attention_distribution_per_word(name: str) -> None:
+    model = make(name)
+    images = torch.rand(3, 1, 56, 56, dtype=torch.float64)
+    tokens = torch.randint(4, V, (3, 7))
+    memory = model.encode(images)
+    assert memory.shape == (3, 4, 16)
+    logits, attention = model.decode(memory, tokens)
+    assert logits.shape == (3, 7, V) and attention.shape == (3, 7, 4)
+    torch.testing.assert_close(attention.sum(-1), torch.ones(3, 7, dtype=torch.float64))
+    assert (attention >= 0).all()
+
+
+@pytest.mark.parametrize("name", ["rnn", "transformer"])
+def test_a_word_depends_only_on_the_words_before_it(name: str) -> None:
+    model = make(name)
+    memory = model.encode(torch.rand(2, 1, 56, 56, dtype=torch.float64))
+    tokens = torch.randint(4, V, (2, 6))
+    changed = tokens.clone()
+    changed[:, 4:] = torch.randint(4, V, (2, 2))
+    a, att_a = model.decode(memory, tokens)
+    b, att_b = model.decode(memory, changed)
+    torch.testing.assert_close(a[:, :4], b[:, :4])
+    torch.testing.assert_close(att_a[:, :4], att_b[:, :4])
+
+
+@pytest.mark.parametrize("name", ["rnn", "transformer"])
+def test_a_cell_vector_depends_on_its_own_cell_only(name: str) -> None:
+    model = make(name)
+    images = torch.rand(1, 1, 56, 56, dtype=torch.float64)
+    other = images.clone()
+    other[..., 28:, 28:] = torch.rand(28, 28, dtype=torch.float64)  # bottom-right cell only
+    m, n = model.encode(images), model.encode(other)
+    torch.testing.assert_close(m[:, :3], n[:, :3], rtol=0, atol=0)
+    assert (m[:, 3] - n[:, 3]).abs().max() > 1e-4
+
+
+@pytest.mark.parametrize("name", ["rnn", "transformer"])
+def test_greedy_decoding_matches_the_argmax_of_teacher_forcing_on_its_own_output(name: str) -> None:
+    model = make(name)
+    images = torch.rand(2, 1, 56, 56, dtype=torch.float64)
+    ids, rows = greedy(model, images, bos=2, eos=3, max_len=9)
+    for b in range(2):
+        prefix = torch.tensor([[2, *ids[b]]])
+        logits, attention = model.decode(model.encode(images[b : b + 1]), prefix)
+        predicted = logits[0].argmax(-1).tolist()
+        assert predicted[: len(ids[b])] == ids[b]
+        torch.testing.assert_close(rows[b], attention[0, : len(rows[b])])
+
+
+def test_unknown_model_and_bad_sizes_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="model='lstm'"):
+        CaptionModelConfig(model="lstm")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="divisible"):
+        CaptionModelConfig(d_model=30, heads=4)
+
+
+def test_attention_hit_counts_item_words_whose_peak_is_their_cell() -> None:
+    attention = torch.tensor(
+        [
+            [[0.1, 0.7, 0.1, 0.1], [0.4, 0.3, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25]],
+            [[0.0, 0.0, 0.1, 0.9], [0.0, 0.0, 0.9, 0.1], [0.9, 0.1, 0.0, 0.0]],
+        ]
+    )  # (B=2, T=3, S=4)
+    item_cells = torch.tensor([[1, -1, 2], [3, 3, -1]])  # −1: not an item word
+    # scene 0: word 0 peaks at 1 = its cell (hit); word 2 ties → argmax 0 ≠ 2 (miss)
+    # scene 1: word 0 peaks at 3 (hit); word 1 peaks at 2 ≠ 3 (miss); word 2 is no item
+    assert attention_hits(attention, item_cells) == (2, 4)
+
+
+def test_exact_match_and_bleu_on_hand_cases() -> None:
+    ref = [["a", "bag", "in", "the", "top", "left"], ["a", "coat", "in", "the", "top", "right"]]
+    hyp = [["a", "bag", "in", "the", "top", "left"], ["a", "coat", "in", "the", "top", "left"]]
+    assert exact_matches(hyp, ref) == 1
+    assert bleu(ref, ref) == pytest.approx(100.0)
+    assert 0 < bleu(hyp, ref) < 100
