@@ -56,9 +56,12 @@ Three options (:class:`TokenOptions`) say how a unit becomes tokens:
    naming the line and byte offset. The file's tokens are yours, as given, whatever the
    view; ``segment="jieba"`` (``--segment jieba``) instead cuts raw Chinese lines into words
    with :class:`~dlclassics.data.tokenize.JiebaWords`, dropping punctuation as the words view
-   does. Iterating reads the whole file; :meth:`Text.read` with a split cuts its units by
-   position: the first 80 % are ``train``, the next 10 % ``val``, the rest ``test`` (how a
-   neural LM trains and validates on one file);
+   does. A file ending in ``.gz``, ``.bz2`` or ``.xz`` is decompressed as it is read; a
+   **directory** stands for its files (recursively, in sorted path order, hidden ones
+   skipped), read one after another like one file. Iterating streams the text one line at
+   a time, so memory does not grow with its length; :meth:`Text.read` with a split cuts its
+   units by position (and so holds them): the first 80 % are ``train``, the next 10 %
+   ``val``, the rest ``test`` (how a neural LM trains and validates on one file);
 2. otherwise **a registered corpus**, ``NAME`` or ``NAME:SPLIT`` (``brown:val``); ``NAME``
    alone reads the split the command chooses (``train`` for ``dlc ngram``, ``all`` for word
    vectors, each split in turn for ``dlc lm``);
@@ -87,13 +90,17 @@ trainer makes one pass per epoch without holding the corpus in memory.
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import dataclasses
+import gzip
+import lzma
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from dlclassics.data.sets import bible_en_es, brown, moby_dick, peoples_daily, sotu, tang_poems
 from dlclassics.data.tokenize import EnglishWords, JiebaWords
@@ -114,6 +121,7 @@ __all__ = [
     "TokenOptions",
     "View",
     "check_sentence",
+    "corpus_files",
     "english_sentences",
     "sentences",
     "words_only",
@@ -336,8 +344,39 @@ def sentences(
 # ------------------------------------------------------------------ a file or a corpus
 
 
-def _file_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` of ``path`` without line endings; one-line errors."""
+# A file whose name ends so is decompressed as it is read.
+_OPENERS: dict[str, Callable[..., Any]] = {  # path, mode -> a binary file
+    ".gz": gzip.open,
+    ".bz2": bz2.open,
+    ".xz": lzma.open,
+    ".lzma": lzma.open,
+}
+_BROKEN = (OSError, EOFError, lzma.LZMAError, zlib.error)  # what a damaged archive raises
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """The text files a ``--text``/``--corpus`` path names: the file, or a directory's files
+    (recursively, in sorted path order; hidden ones skipped)."""
+    if not path.is_dir():
+        return [path]
+    found = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    if not found:
+        raise DataError(f"{path} is a directory without files; give a directory of text files")
+    return found
+
+
+def _file_lines(
+    path: Path, encoding: str | None, *, allow_empty: bool = False
+) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of ``path`` without line endings; one-line errors.
+
+    ``.gz``, ``.bz2`` and ``.xz`` files are decompressed as they are read (offsets in
+    errors are then into the decompressed text).
+    """
     name = encoding or "utf-8"
     try:
         decoder = codecs.getincrementaldecoder(name)()
@@ -363,17 +402,23 @@ def _file_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
             ) from None
 
     offset, line_no, seen_text = 0, 0, False
-    with path.open("rb") as f:
-        for line_no, raw in enumerate(f, 1):
-            text = decode(raw, line_no, offset)
-            offset += len(raw)
-            if line_no == 1:
-                text = text.removeprefix("\ufeff")
-            text = text.rstrip("\r\n")
-            seen_text = seen_text or bool(text.strip())
-            yield line_no, text
+    with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as f:
+        try:
+            for line_no, raw in enumerate(f, 1):
+                text = decode(raw, line_no, offset)
+                offset += len(raw)
+                if line_no == 1:
+                    text = text.removeprefix("\ufeff")
+                text = text.rstrip("\r\n")
+                seen_text = seen_text or bool(text.strip())
+                yield line_no, text
+        except _BROKEN as err:
+            raise DataError(
+                f"{path}, line {line_no + 1}: cannot decompress ({err}); the file is damaged "
+                "or not what its name says — fetch or compress it again"
+            ) from None
     decode(b"", max(line_no, 1), offset)
-    if not seen_text:
+    if not seen_text and not allow_empty:
         raise DataError(
             f"{path} is empty (no non-blank line); give a text file with one sentence per line"
         )
@@ -406,7 +451,9 @@ class Text:
 
     @property
     def is_file(self) -> bool:
-        return Path(self.spec).is_file()
+        """True when the spec names a file or a directory of files (not a corpus)."""
+        path = Path(self.spec)
+        return path.is_file() or path.is_dir()
 
     @property
     def corpus(self) -> tuple[str, Split] | None:
@@ -446,20 +493,26 @@ class Text:
     def _file(self, split: Split) -> Iterator[list[str]]:
         path = Path(self.spec)
         jieba = JiebaWords() if self.segment == "jieba" else None
+        files = corpus_files(path)
         numbered = (
-            (line_no, words_only(jieba(line)) if jieba is not None else line.split())
-            for line_no, line in _file_lines(path, self.encoding)
+            (where, line_no, words_only(jieba(line)) if jieba is not None else line.split())
+            for where in files
+            for line_no, line in _file_lines(where, self.encoding, allow_empty=len(files) > 1)
         )
-        units: Iterable[tuple[int, list[str]]] = ((n, t) for n, t in numbered if t)
+        units: Iterable[tuple[Path, int, list[str]]] = ((p, n, t) for p, n, t in numbered if t)
         if split != "all":  # cut by position, so the file is read whole first
             kept = list(units)
             a = int(len(kept) * FILE_FRACTIONS[0])
             b = int(len(kept) * (FILE_FRACTIONS[0] + FILE_FRACTIONS[1]))
             units = {"train": kept[:a], "val": kept[a:b], "test": kept[b:]}[split]
-        for line_no, tokens in units:
+        seen = False
+        for where, line_no, tokens in units:
+            seen = True
             if not self.keep_reserved:
-                check_sentence(tokens, f"{path}, line {line_no}")
+                check_sentence(tokens, f"{where}, line {line_no}")
             yield from _tokens([tokens], self.options, " ")
+        if not seen and path.is_dir():
+            raise DataError(f"{path}: every file in the directory is empty; give text files")
 
 
 def _checked(units: Iterator[list[str]], where: str) -> Iterator[list[str]]:

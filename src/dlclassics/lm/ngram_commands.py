@@ -4,6 +4,10 @@
     dlc ngram perplexity --arpa runs/brown3.arpa --text brown:test
     dlc ngram generate --arpa runs/brown3.arpa --seed 0 --sentences 3
 
+``--memory 1G`` counts within that budget: blocks of the text are counted, sorted and
+spilled to disk (``--tmp-dir``), then merged — kenlm's ``lmplz -S``; the ARPA file is the
+same, byte for byte, as without it (:mod:`dlclassics.ngram.external`).
+
 ``--text`` is a UTF-8 file with one sentence per line (tokens separated by whitespace), or
 a registered corpus: ``brown`` (its train split), ``brown:val``, ``brown:test``,
 ``peoples-daily[:split]``, … (see :mod:`dlclassics.data.corpora`). Perplexity counts every word
@@ -26,6 +30,7 @@ from dlclassics.data.corpora import Text
 from dlclassics.errors import ConfigError
 from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
 from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.external import block_tokens_for, count_ngrams_external, parse_memory
 from dlclassics.ngram.smoothing import AddK
 from dlclassics.registry import Registry
 
@@ -44,17 +49,33 @@ class BuildConfig:
     min_count: int = 1  # words seen fewer times in the text become <unk> (Brown bench: 4)
     max_vocab: int | None = None  # keep at most this many vocabulary entries (4 specials incl.)
     valid: str | None = None  # held-out text tuning interp's λ; None: the corpus's val split
+    memory: str | None = None  # e.g. 1G: count in blocks spilled to disk (lmplz -S); None: in RAM
+    tmp_dir: Path | None = None  # where spilled blocks go (lmplz -T); None: the system's temp
 
     def __post_init__(self) -> None:
         if self.order < 1:
             raise ConfigError(f"--order {self.order} must be ≥ 1 (n of the n-gram model)")
         AddK(k=self.k)  # validates k
+        if self.memory is not None:
+            block_tokens_for(parse_memory(self.memory), self.order)  # one block must fit
 
 
 def build(config: BuildConfig) -> int:
     start = time.perf_counter()
     text = Text(config.text)
-    counts = count_ngrams(text, config.order, min_count=config.min_count, max_size=config.max_vocab)
+    if config.memory is None:
+        counts = count_ngrams(
+            text, config.order, min_count=config.min_count, max_size=config.max_vocab
+        )
+    else:
+        counts = count_ngrams_external(
+            text,
+            config.order,
+            memory=parse_memory(config.memory),
+            min_count=config.min_count,
+            max_size=config.max_vocab,
+            tmp_dir=config.tmp_dir,
+        )
     held_out = None
     if SMOOTHERS[config.smoothing].held_out:
         held_out = Text(config.valid) if config.valid else text.sibling("val")

@@ -58,10 +58,20 @@ LOG_ZERO = -99.0  # ARPA's log10 0
 UNK_MISSING = -100.0  # log10 P(<unk>) for a file that lacks it (kenlm's choice)
 _COUNT = re.compile(r"ngram\s+(\d+)\s*=\s*(\d+)")
 _SECTION = re.compile(r"\\(\d+)-grams:")
+_SLICE = 1 << 16  # entries formatted at a time by write_arpa
 
 
 def _fmt(x: float) -> str:
     return "-99" if x == -math.inf else f"{x:.7g}"
+
+
+def _extend(text: list[str], words: list[str], prefix: np.ndarray, last: np.ndarray) -> list[str]:
+    """The text of n-grams (prefix's text, then the last word), built a slice at a time."""
+    return [
+        f"{text[p]} {words[w]}"
+        for a in range(0, len(prefix), _SLICE)
+        for p, w in zip(prefix[a : a + _SLICE].tolist(), last[a : a + _SLICE].tolist(), strict=True)
+    ]
 
 
 def write_arpa(model: BackoffLM, path: str | Path) -> None:
@@ -74,21 +84,26 @@ def write_arpa(model: BackoffLM, path: str | Path) -> None:
         for n in range(1, N + 1):
             f.write(f"ngram {n}={len(listed[n - 1])}\n")
         words = [arpa_word(vocab, i) for i in range(len(vocab))]
-        text = words  # text[i]: the n-gram with index i at the current order
+        text = words  # text[i]: the n-gram with index i at order n − 1, then n
         for n in range(1, N + 1):
             f.write(f"\n\\{n}-grams:\n")
-            if n > 1:
-                prefix, last = index.prefix(n).tolist(), index.last(n).tolist()
-                text = [f"{text[p]} {words[w]}" for p, w in zip(prefix, last, strict=True)]
-            lp = model.logprob[n - 1].tolist()
-            bow = model.backoff[n - 1].tolist()
-            rows = listed[n - 1].tolist()
-            f.writelines(
-                f"{_fmt(lp[i])}\t{text[i]}\t{_fmt(bow[i])}\n"
-                if bow[i] != 0.0 and n < N
-                else f"{_fmt(lp[i])}\t{text[i]}\n"
-                for i in rows
-            )
+            rows = listed[n - 1]
+            if 1 < n < N:  # the next order's text needs this one's whole
+                text = _extend(text, words, index.prefix(n), index.last(n))
+            for a in range(0, len(rows), _SLICE):  # Python lists of one slice at a time
+                part = rows[a : a + _SLICE]
+                if n == N > 1:  # the last order's text: only this slice's
+                    names = _extend(text, words, index.prefix(n)[part], index.last(n)[part])
+                else:
+                    names = [text[i] for i in part.tolist()]
+                lp = model.logprob[n - 1][part].tolist()
+                bow = model.backoff[n - 1][part].tolist()
+                f.writelines(
+                    f"{_fmt(p)}\t{name}\t{_fmt(b)}\n"
+                    if b != 0.0 and n < N
+                    else f"{_fmt(p)}\t{name}\n"
+                    for name, p, b in zip(names, lp, bow, strict=True)
+                )
         f.write("\n\\end\\\n")
 
 

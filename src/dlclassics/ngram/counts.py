@@ -37,6 +37,7 @@ import numpy as np
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram.trie import (
+    Chunk,
     NGramIndex,
     arpa_id,
     arpa_word,
@@ -45,7 +46,7 @@ from dlclassics.ngram.trie import (
     group,
 )
 
-__all__ = ["NGramCounts", "count_ngrams", "predictable"]
+__all__ = ["NGramCounts", "count_chunks", "count_ngrams", "predictable"]
 
 
 def predictable(vocab_size: int) -> np.ndarray:
@@ -143,6 +144,16 @@ def count_ngrams(
         )
     else:
         chunks = list(encode(sentences, vocab, chunk_tokens=chunk_tokens))
+    return count_chunks(chunks, vocab, order, merge_limit=4 * chunk_tokens)
+
+
+def count_chunks(
+    chunks: list[Chunk], vocab: Vocab, order: int, *, merge_limit: int = 1 << 22
+) -> NGramCounts:
+    """The counts of encoded ``chunks`` (all held in memory; :func:`count_ngrams` reads text).
+
+    ``merge_limit``: pending per-chunk table entries before they are merged.
+    """
     n_sentences = sum(c.sentences for c in chunks)
     if n_sentences == 0:
         raise DataError("the corpus has no sentences; point --text at a non-empty corpus")
@@ -156,7 +167,7 @@ def count_ngrams(
     # index (at order n − 1) of the (n−1)-gram ending at each position of each chunk
     ending: list[np.ndarray] = [c.ids.astype(np.int64) for c in chunks]
     for n in range(2, order + 1):
-        merger = _Merger(limit=4 * chunk_tokens)
+        merger = _Merger(limit=merge_limit)
         # per chunk: the positions p where an n-gram ends, its distinct n-grams, which is at p
         local: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for chunk, before in zip(chunks, ending, strict=True):
