@@ -36,6 +36,7 @@ FAMILY = Family(
                 "sample": "generate text from a trained language model",
             },
         ),
+        Group("poem", {"": "write Tang quatrains (5x4, 7x4, acrostic) from a character LM"}),
     ),
     tour=True,
 )
