@@ -213,22 +213,24 @@ class _IdCache:
         self._lens.close()
 
     def replay(self, chunk_words: int) -> Iterator[Chunk]:
-        if self.ids_path.stat().st_size == 0:
-            return
-        ids = np.memmap(self.ids_path, dtype=np.int32, mode="r")
-        lens = np.memmap(self.lens_path, dtype=np.int64, mode="r")
-        pos, s = 0, 0
-        block = max(1, chunk_words // 8)  # sentences looked at per step
-        while s < len(lens):
-            # take sentences until the chunk holds >= chunk_words words
-            cum = np.cumsum(lens[s : s + block])
-            k = int(np.searchsorted(cum, chunk_words)) + 1
-            k = min(k, len(cum))
-            starts = np.zeros(k + 1, dtype=np.int64)
-            starts[1:] = cum[:k]
-            yield Chunk(np.asarray(ids[pos : pos + starts[-1]]), starts)
-            pos += int(starts[-1])
-            s += k
+        """The recorded chunks again, read from disk a slice at a time (not memory-mapped:
+        mapped pages would stay resident, and memory would grow with the corpus)."""
+        block = max(1, chunk_words // 8)  # sentence lengths read per step
+        with self.ids_path.open("rb") as ids, self.lens_path.open("rb") as lens_file:
+            pending = np.zeros(0, dtype=np.int64)  # lengths read, sentences not yet sent
+            while True:
+                if len(pending) < block:
+                    more = np.fromfile(lens_file, dtype=np.int64, count=block)
+                    pending = np.concatenate([pending, more])
+                if len(pending) == 0:
+                    return
+                # of the next `block` sentences, take them until the chunk holds >= chunk_words
+                cum = np.cumsum(pending[:block])
+                k = min(int(np.searchsorted(cum, chunk_words)) + 1, len(cum))
+                starts = np.zeros(k + 1, dtype=np.int64)
+                starts[1:] = cum[:k]
+                yield Chunk(np.fromfile(ids, dtype=np.int32, count=int(starts[-1])), starts)
+                pending = pending[k:]
 
 
 class Word2Vec:
