@@ -328,18 +328,31 @@ def test_modified_kneser_ney_equals_kenlm_lmplz(tmp_path: Path) -> None:
     np.testing.assert_allclose([a[g] for g in grams], [b[g] for g in grams], atol=2e-6)
 
 
+def katz_formula(n: np.ndarray, k: int) -> np.ndarray:
+    """d_r = (r*/r − (k+1) n_{k+1}/n_1) / (1 − (k+1) n_{k+1}/n_1), r* = (r+1) n_{r+1}/n_r."""
+    r = np.arange(1, k + 1)
+    r_star = (r + 1) * n[r] / n[r - 1]  # n[r − 1] is n_r
+    common = (k + 1) * n[k] / n[0]
+    return (r_star / r - common) / (1 - common)
+
+
 def test_good_turing_discounts_match_katz_formula() -> None:
-    # n_1..n_6 = 10, 5, 3, 2, 2, 1: r* = (r+1) n_{r+1} / n_r, common = 6 n_6 / n_1 = 0.6
-    counts = np.repeat(np.arange(1, 7), [10, 5, 3, 2, 2, 1])
-    d = good_turing_discounts(counts, 5)
-    r = np.arange(1, 6)
+    # n_1..n_6 = 100, 30, 14, 8, 5, 3 (Zipf-like): every d_r of k = 5 lies in (0, 1]
+    n = np.array([100, 30, 14, 8, 5, 3])
+    counts = np.repeat(np.arange(1, 7), n)
+    expected = katz_formula(n, 5)
+    assert np.all((expected > 0) & (expected <= 1))  # the formula branch, not the fallback
+    np.testing.assert_allclose(good_turing_discounts(counts, 5)[1:], expected, rtol=1e-12)
+
+
+def test_good_turing_lowers_k_until_every_discount_is_valid() -> None:
+    # n_1..n_6 = 10, 5, 3, 2, 2, 1: k = 5 gives d_4 = 1.25 > 1 and k = 4 has 5 n_5 / n_1 = 1,
+    # so k = 3: d_1..d_3 by the formula with k = 3, counts above 3 not discounted
     n = np.array([10, 5, 3, 2, 2, 1])
-    r_star = (r + 1) * n[1:] / n[:-1]
-    expected = (r_star / r - 0.6) / (1 - 0.6)
-    if np.all((expected > 0) & (expected <= 1)):
-        np.testing.assert_allclose(d[1:], expected)
-    else:  # then k is lowered until the discounts are valid
-        assert np.all((d[1:] > 0) & (d[1:] <= 1))
+    assert katz_formula(n, 5)[3] > 1
+    d = good_turing_discounts(np.repeat(np.arange(1, 7), n), 5)
+    np.testing.assert_allclose(d[1:4], katz_formula(n, 3), rtol=1e-12)
+    np.testing.assert_array_equal(d[4:], [1.0, 1.0])
 
 
 def test_em_weights_beat_every_nearby_setting_on_held_out_text() -> None:
