@@ -14,7 +14,10 @@
   step, and the epoch-time ratio of the two.
 - :mod:`~dlclassics.classic.protocol` — splits, train-fitted preprocessing, the settings chosen
   on val, scores and targets: how the four classifiers are run on real images.
-- :mod:`~dlclassics.classic.commands` — ``dlc classic knn|svm|softmax|mlp`` on real images;
+- :mod:`~dlclassics.classic.features` — hand-made features (intensity histograms, HOG) against
+  pixels and a CNN's learned features, under the same three classifiers.
+- :mod:`~dlclassics.classic.commands` — ``dlc classic knn|svm|softmax|mlp|features`` on real
+  images;
   :mod:`~dlclassics.classic.tour` — their step in ``dlc tour``.
 """
 
@@ -30,6 +33,7 @@ FAMILY = Family(
                 "svm": "linear SVM (multiclass hinge) by minibatch SGD; loss and templates",
                 "softmax": "softmax classifier (cross-entropy) by minibatch SGD; templates",
                 "mlp": "MLP on our NumPy tensor engine; epoch time as a ratio to torch",
+                "features": "pixels, histograms, HOG and CNN features under SVM/softmax/k-NN",
             },
         ),
     ),

@@ -6,6 +6,7 @@
     dlc classic svm --run-dir runs/svm                                 # ≥ 83 %
     dlc classic mlp --run-dir runs/engine-mlp                          # ≥ 88 %, NumPy engine
     dlc classic svm --preset quick --run-dir runs/svm-quick            # seconds, not minutes
+    dlc classic features --cnn-features runs/lenet/features.safetensors  # HOG vs pixels vs CNN
 
 One protocol for all four (:mod:`~dlclassics.classic.protocol`): fit on the ``train`` split
 (55,000 Fashion-MNIST images), choose every default on ``val`` (5,000; see
@@ -43,6 +44,7 @@ from typing import Any, Literal
 import numpy as np
 
 from dlclassics.classic import protocol
+from dlclassics.classic.features import FeaturesRunConfig, compare_features
 from dlclassics.classic.knn import CVResult, KNNClassifier, KNNConfig, cross_validate_k, plot_cv
 from dlclassics.classic.linear import LinearClassifier, LinearConfig, plot_loss_history
 from dlclassics.classic.mlp_engine import EpochMetrics, FitConfig, fit_engine_mlp
@@ -335,3 +337,32 @@ COMMANDS.add("knn", _command(knn, KNNRunConfig, KNN_PRESETS))
 COMMANDS.add("svm", _command(svm, SVMRunConfig, SVM_PRESETS))
 COMMANDS.add("softmax", _command(softmax, SoftmaxRunConfig, SOFTMAX_PRESETS))
 COMMANDS.add("mlp", _command(engine_mlp, EngineMLPRunConfig, MLP_PRESETS))
+
+
+# --- hand-made vs learned features -------------------------------------------------------------
+
+
+def features(config: FeaturesRunConfig) -> dict[str, Any]:
+    """Every (data set, features, classifier): ``features.json`` and the HOG/filters pictures."""
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    result = {"config": to_dict(config), **compare_features(config)}
+    write_json(config.run_dir / "features.json", result)
+    print(features_table(result["rows"]))
+    print(*result["pictures"], config.run_dir / "features.json", sep="\n")
+    return result
+
+
+def features_table(rows: list[dict[str, Any]]) -> str:
+    """Test accuracy as text: a line per (data set, features), a column per classifier."""
+    classifiers = list(dict.fromkeys(r["classifier"] for r in rows))
+    cells = {(r["data"], r["features"], r["classifier"]): r["test_accuracy"] for r in rows}
+    lines = ["data           features   dim    " + "  ".join(f"{c:>7}" for c in classifiers)]
+    dims = {(r["data"], r["features"]): r["dim"] for r in rows}
+    for data, name in dict.fromkeys((r["data"], r["features"]) for r in rows):
+        accs = [cells.get((data, name, c)) for c in classifiers]
+        text = "  ".join("      -" if a is None else f"{a:7.4f}" for a in accs)
+        lines.append(f"{data:14} {name:9} {dims[data, name]:5}  {text}")
+    return "\n".join(lines)
+
+
+COMMANDS.add("features", _command(features, FeaturesRunConfig, {}))

@@ -106,6 +106,7 @@ FAMILY = Family(
                 "filters": "first-layer filters and feature maps of a CNN (or edge filters)",
                 "receptive-field": "receptive field per layer, or stacked 3×3 convs vs one kernel",
                 "transfer": "pretrain, freeze, fine-tune on few labels: frozen/tuned/scratch",
+                "export-features": "penultimate features of a trained CNN, every image (a table)",
             },
         ),
     ),

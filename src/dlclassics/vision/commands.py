@@ -10,6 +10,7 @@ dlc vision filters                                     # hand-made edge filters 
 dlc vision receptive-field --model resnet              # receptive field of every layer
 dlc vision receptive-field                             # 3×3 stacks vs one big kernel, weights
 dlc vision transfer --source fashion-mnist --target mnist --labels 100 1000
+dlc vision export-features --run-dir runs/lenet        # penultimate features for dlc classic
 
 Training and evaluation live in :mod:`dlclassics.vision.run`, transfer in
 :mod:`dlclassics.vision.transfer`; this module parses, calls and prints.
@@ -32,6 +33,7 @@ from dlclassics.data.tensors import image_dataset
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.registry import Registry
 from dlclassics.tasks import eval_summary
+from dlclassics.vision.export import ExportFeaturesConfig, export_features
 from dlclassics.vision.filters import edge_picture
 from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
 from dlclassics.vision.receptive_field import LayerSpec, receptive_fields, small_kernels_table
@@ -264,3 +266,13 @@ COMMANDS.add(
         run=transfer_command,
     ),
 )
+
+
+def export_features_command(config: ExportFeaturesConfig) -> int:
+    path = export_features(config)
+    print(f"{path} (+ {path.with_suffix('.json').name}); classify with: "
+          f"dlc classic features --cnn-features {path}")  # fmt: skip
+    return 0
+
+
+COMMANDS.add("export-features", Command(config=ExportFeaturesConfig, run=export_features_command))
