@@ -80,11 +80,12 @@ def test_diagonal_steps_have_their_own_words() -> None:
 @pytest.mark.parametrize(
     ("tokens", "lang"),
     [
-        (["a", "bag"], "en"),  # no place
-        (["a", "bag", "in", "the", "top", "left", ";", "a", "bag", "on", "its", "right", ";",
-          "a", "coat", "on", "its", "right"], "en"),  # off the grid
-        (["a", "bag", "in", "the", "middle"], "en"),
-        (["左上", "是", "一双", "包"], "zh"),  # wrong measure word
+        (["a bag"], "en"),  # no place
+        (["a bag", "in", "the", "top", "left", ";", "a bag", "on", "its", "right", ";",
+          "a coat", "on", "its", "right"], "en"),  # off the grid
+        (["a bag", "in", "the", "middle"], "en"),
+        (["a", "bag", "in", "the", "top", "left"], "en"),  # the item is one token
+        (["左上", "是", "一双包"], "zh"),  # wrong measure word
         ([], "zh"),
     ],
 )  # fmt: skip

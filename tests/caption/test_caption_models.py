@@ -5,60 +5,65 @@ from __future__ import annotations
 import pytest
 import torch
 
-from dlclassics.caption.grammar import vocabulary
+from dlclassics.caption.grammar import item_words, vocabulary
 from dlclassics.caption.metrics import attention_hits, bleu, exact_matches
-from dlclassics.caption.models import CaptionModelConfig, build_model, greedy
+from dlclassics.caption.models import CaptionModelConfig, OutputLayer, build_model, greedy
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError
 
-V = len(Vocab(vocabulary("en")))
+VOCAB = Vocab(vocabulary("en"))
+V = len(VOCAB)
+ITEMS = torch.tensor([VOCAB[item] for item in item_words("en")])
 SMALL = {"channels": (4, 8, 8), "d_model": 16, "embed": 8, "attn_dim": 8, "heads": 2, "d_ff": 32}
 
 
-def make(name: str) -> torch.nn.Module:
+def make(name: str, glimpse: bool = True) -> torch.nn.Module:
     torch.manual_seed(0)
-    config = CaptionModelConfig(model=name, dropout=0.0, **SMALL)  # type: ignore[arg-type]
-    return build_model(config, V).double().eval()
+    config = CaptionModelConfig(model=name, dropout=0.0, glimpse=glimpse, **SMALL)  # type: ignore[arg-type]
+    return build_model(config, V, ITEMS).double().eval()
 
 
-@pytest.mark.parametrize("name", ["rnn", "transformer"])
+MODELS = ["rnn", "transformer"]
+
+
+@pytest.mark.parametrize("name", MODELS)
 def test_decode_gives_logits_per_token_and_one_attention_distribution_per_word(name: str) -> None:
     model = make(name)
     images = torch.rand(3, 1, 56, 56, dtype=torch.float64)
     tokens = torch.randint(4, V, (3, 7))
-    memory = model.encode(images)
-    assert memory.shape == (3, 4, 16)
-    logits, attention = model.decode(memory, tokens)
+    cells = model.encode(images)
+    assert cells.content.shape == cells.memory.shape == (3, 4, 16)
+    logits, attention = model.decode(cells, tokens)
     assert logits.shape == (3, 7, V) and attention.shape == (3, 7, 4)
     torch.testing.assert_close(attention.sum(-1), torch.ones(3, 7, dtype=torch.float64))
     assert (attention >= 0).all()
 
 
-@pytest.mark.parametrize("name", ["rnn", "transformer"])
+@pytest.mark.parametrize("name", MODELS)
 def test_a_word_depends_only_on_the_words_before_it(name: str) -> None:
     model = make(name)
-    memory = model.encode(torch.rand(2, 1, 56, 56, dtype=torch.float64))
+    cells = model.encode(torch.rand(2, 1, 56, 56, dtype=torch.float64))
     tokens = torch.randint(4, V, (2, 6))
     changed = tokens.clone()
     changed[:, 4:] = torch.randint(4, V, (2, 2))
-    a, att_a = model.decode(memory, tokens)
-    b, att_b = model.decode(memory, changed)
+    a, att_a = model.decode(cells, tokens)
+    b, att_b = model.decode(cells, changed)
     torch.testing.assert_close(a[:, :4], b[:, :4])
     torch.testing.assert_close(att_a[:, :4], att_b[:, :4])
 
 
-@pytest.mark.parametrize("name", ["rnn", "transformer"])
+@pytest.mark.parametrize("name", MODELS)
 def test_a_cell_vector_depends_on_its_own_cell_only(name: str) -> None:
     model = make(name)
     images = torch.rand(1, 1, 56, 56, dtype=torch.float64)
     other = images.clone()
     other[..., 28:, 28:] = torch.rand(28, 28, dtype=torch.float64)  # bottom-right cell only
-    m, n = model.encode(images), model.encode(other)
+    m, n = model.encode(images).content, model.encode(other).content
     torch.testing.assert_close(m[:, :3], n[:, :3], rtol=0, atol=0)
     assert (m[:, 3] - n[:, 3]).abs().max() > 1e-4
 
 
-@pytest.mark.parametrize("name", ["rnn", "transformer"])
+@pytest.mark.parametrize("name", MODELS)
 def test_greedy_decoding_matches_the_argmax_of_teacher_forcing_on_its_own_output(name: str) -> None:
     model = make(name)
     images = torch.rand(2, 1, 56, 56, dtype=torch.float64)
@@ -69,6 +74,23 @@ def test_greedy_decoding_matches_the_argmax_of_teacher_forcing_on_its_own_output
         predicted = logits[0].argmax(-1).tolist()
         assert predicted[: len(ids[b])] == ids[b]
         torch.testing.assert_close(rows[b], attention[0, : len(rows[b])])
+
+
+@pytest.mark.parametrize("glimpse", [True, False])
+def test_the_state_can_shift_all_items_together_but_never_favour_one(glimpse: bool) -> None:
+    """Item logits = W_g g_t + b + w_gᵀ h_t: changing h_t (where the decoder is, what it said)
+    moves every item's logit by one shared amount; only the glimpse tells items apart."""
+    torch.manual_seed(0)
+    out = OutputLayer(12, 16, V, ITEMS if glimpse else None).double()
+    alpha = torch.softmax(torch.randn(2, 5, 4, dtype=torch.float64), -1)  # (B, T, S)
+    content = torch.randn(2, 4, 16, dtype=torch.float64)  # (B, S, d)
+    h1, h2 = torch.randn(2, 2, 5, 12, dtype=torch.float64)
+    shift = out(h1, alpha, content)[..., ITEMS] - out(h2, alpha, content)[..., ITEMS]  # (B, T, K)
+    spread = (shift - shift.mean(-1, keepdim=True)).abs().max()
+    assert bool(spread < 1e-12) is glimpse
+    other = out(h1, alpha, torch.randn(2, 4, 16, dtype=torch.float64))[..., ITEMS]
+    # with the glimpse the items are read from the content; without, from h_t alone
+    assert torch.allclose(other, out(h1, alpha, content)[..., ITEMS]) is not glimpse
 
 
 def test_unknown_model_and_bad_sizes_are_config_errors() -> None:

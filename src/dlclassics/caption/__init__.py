@@ -23,4 +23,5 @@ FAMILY = Family(
             },
         ),
     ),
+    tour=True,
 )

@@ -73,11 +73,18 @@ class CaptionTrainConfig:
 
 
 PRESETS: dict[str, CaptionTrainConfig] = {
-    "quick": CaptionTrainConfig(
+    "quick": CaptionTrainConfig(  # the tour's seconds-long run: grammar yes, items not yet
         run_dir=Path("runs/caption-quick"),
         train_scenes=8000,
-        val_scenes=200,
-        trainer=replace(CaptionTrainConfig().trainer, max_steps=300, eval_every=150),
+        val_scenes=100,
+        trainer=replace(
+            CaptionTrainConfig().trainer,
+            max_steps=150,
+            batch_size=32,
+            warmup_steps=20,
+            eval_every=150,
+            checkpoint_every=150,
+        ),
     ),
 }
 
@@ -104,7 +111,8 @@ def scene_set(
 def build(config: CaptionTrainConfig) -> Captioning:
     torch.manual_seed(config.trainer.seed)  # initial weights follow the run's seed
     vocab = caption_vocab(config.lang)
-    return Captioning(build_model(config.model, len(vocab)), vocab)
+    items = torch.tensor([vocab[item] for item in item_words(config.lang)])  # class order
+    return Captioning(build_model(config.model, len(vocab), items), vocab)
 
 
 def prepare(config: CaptionTrainConfig, resume: bool) -> Prepared[CaptionTrainConfig]:

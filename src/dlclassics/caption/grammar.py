@@ -18,9 +18,10 @@ four: right (same row), below (same column), below-left or below-right (the othe
 description is a function of the layout and :func:`parse` inverts it, so a caption is either
 exactly right or wrong — which makes exact match a meaningful score.
 
-Each class name is one token (so "the word that names the item" is one decoding step, the
-step whose attention :mod:`~dlclassics.caption.metrics` checks); Chinese captions are written
-as word tokens and joined without spaces for display.
+An item is one token, article (measure word) and noun together — "a bag", "some trousers",
+"一双运动鞋" — so naming an item is one decoding step, the step whose attention
+:mod:`~dlclassics.caption.metrics` checks, and the article cannot be chosen apart from the
+noun. Chinese captions are written as word tokens and joined without spaces for display.
 """
 
 from __future__ import annotations
@@ -36,32 +37,32 @@ LANGS: tuple[Lang, ...] = ("en", "zh")
 CELLS = 4  # the 2×2 grid, cells in reading order
 GRID = 2  # cells per row and per column
 
-# Fashion-MNIST class id -> (English article, noun), (Chinese measure word, noun)
-NOUNS_EN = (
-    ("a", "t-shirt"),
-    ("some", "trousers"),
-    ("a", "pullover"),
-    ("a", "dress"),
-    ("a", "coat"),
-    ("a", "sandal"),
-    ("a", "shirt"),
-    ("a", "sneaker"),
-    ("a", "bag"),
-    ("a", "boot"),
+# Fashion-MNIST class id -> its item token: article (or measure word) and noun, one token
+ITEMS_EN = (
+    "a t-shirt",
+    "some trousers",
+    "a pullover",
+    "a dress",
+    "a coat",
+    "a sandal",
+    "a shirt",
+    "a sneaker",
+    "a bag",
+    "a boot",
 )
-NOUNS_ZH = (
-    ("一件", "T恤"),
-    ("一条", "裤子"),
-    ("一件", "套头衫"),
-    ("一件", "连衣裙"),
-    ("一件", "外套"),
-    ("一双", "凉鞋"),
-    ("一件", "衬衫"),
-    ("一双", "运动鞋"),
-    ("一个", "包"),
-    ("一双", "短靴"),
+ITEMS_ZH = (
+    "一件T恤",
+    "一条裤子",
+    "一件套头衫",
+    "一件连衣裙",
+    "一件外套",
+    "一双凉鞋",
+    "一件衬衫",
+    "一双运动鞋",
+    "一个包",
+    "一双短靴",
 )
-CLASSES = len(NOUNS_EN)
+CLASSES = len(ITEMS_EN)
 
 # absolute place of the first item, by cell
 PLACE_EN = (
@@ -117,36 +118,35 @@ def describe(layout: Layout, lang: Lang) -> list[str]:
     for cell, c in layout.items:
         if previous is None:
             if lang == "en":
-                tokens += [*NOUNS_EN[c], *PLACE_EN[cell]]
+                tokens += [ITEMS_EN[c], *PLACE_EN[cell]]
             else:
-                tokens += [PLACE_ZH[cell], "是", *NOUNS_ZH[c]]
+                tokens += [PLACE_ZH[cell], "是", ITEMS_ZH[c]]
         else:
             step = _step(previous, cell)
             tokens.append(SEPARATOR[lang])
             if lang == "en":
-                tokens += [*NOUNS_EN[c], *RELATION_EN[step]]
+                tokens += [ITEMS_EN[c], *RELATION_EN[step]]
             else:
-                tokens += ["它", *RELATION_ZH[step], "是", *NOUNS_ZH[c]]
+                tokens += ["它", *RELATION_ZH[step], "是", ITEMS_ZH[c]]
         previous = cell
     return tokens
 
 
 def vocabulary(lang: Lang) -> list[str]:
-    """Every token the grammar of ``lang`` can produce, in a fixed order."""
+    """Every token the grammar of ``lang`` can produce, in a fixed order (items first)."""
     if lang == "en":
-        words = [w for pair in NOUNS_EN for w in pair] + [w for p in PLACE_EN for w in p]
+        words = [*ITEMS_EN, *(w for p in PLACE_EN for w in p)]
         words += [w for r in RELATION_EN.values() for w in r]
     else:
-        words = [w for pair in NOUNS_ZH for w in pair] + list(PLACE_ZH) + ["是", "它"]
+        words = [*ITEMS_ZH, *PLACE_ZH, "是", "它"]
         words += [w for r in RELATION_ZH.values() for w in r]
     words.append(SEPARATOR[lang])
     return list(dict.fromkeys(words))  # unique, first occurrence order
 
 
 def item_words(lang: Lang) -> dict[str, int]:
-    """Noun token -> class id: the words whose attention should sit on their item's cell."""
-    nouns = NOUNS_EN if lang == "en" else NOUNS_ZH
-    return {noun: c for c, (_, noun) in enumerate(nouns)}
+    """Item token -> class id: the words whose attention should sit on their item's cell."""
+    return {item: c for c, item in enumerate(ITEMS_EN if lang == "en" else ITEMS_ZH)}
 
 
 def text(tokens: Sequence[str], lang: Lang) -> str:
@@ -176,19 +176,17 @@ def parse(tokens: Sequence[str], lang: Lang) -> Layout:
 
 
 def _parse_clause(clause: list[str], lang: Lang, previous: int | None) -> tuple[int, int]:
-    nouns = NOUNS_EN if lang == "en" else NOUNS_ZH
-    for c, pair in enumerate(nouns):
-        if lang == "en":
-            head, rest = tuple(clause[:2]), tuple(clause[2:])
-        else:
-            head, rest = tuple(clause[-2:]), tuple(clause[:-2])
-        if head != pair:
-            continue
-        if previous is None:
+    items = item_words(lang)
+    if clause:
+        item, rest = (
+            (clause[0], tuple(clause[1:])) if lang == "en" else (clause[-1], tuple(clause[:-1]))
+        )
+        c = items.get(item)
+        if c is not None and previous is None:
             places = PLACE_EN if lang == "en" else tuple((p, "是") for p in PLACE_ZH)
             if rest in places:
                 return places.index(rest), c
-        else:
+        elif c is not None and previous is not None:
             relations = RELATION_EN if lang == "en" else _ZH_RELATION_CLAUSES
             for (dr, dc), words in relations.items():
                 cell = previous + GRID * dr + dc
