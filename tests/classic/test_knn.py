@@ -78,11 +78,19 @@ def test_no_loop_distances_match_torch_cdist(metric: knn.Metric, p: float) -> No
     assert_allclose(distances_no_loops(A, B, metric), theirs, rtol=1e-10, atol=1e-10)
 
 
-def test_blocked_l1_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("integer", [False, True])
+def test_compiled_l1_kernel_equals_the_two_loop_sums(integer: bool) -> None:
+    """Shapes that cut the kernel's 8 × 256 tiles unevenly; integer pixels: exact sums."""
     rng = np.random.default_rng(1)
-    A, B = rng.normal(size=(13, 5)), rng.normal(size=(17, 5))
-    monkeypatch.setattr(knn, "_BLOCK_ELEMENTS", 7)  # forces 1×1 blocks
-    assert_array_equal(knn._l1_blocked(A, B), knn._l1_no_loops(A, B))
+    A, B = rng.normal(size=(19, 9)), rng.normal(size=(600, 9))
+    if integer:
+        A, B = np.round(A * 100), np.round(B * 100)
+    ours = knn._RANKERS["l1"](B)(A)
+    two = distances_two_loops(A, B, "l1")
+    if integer:
+        assert_array_equal(ours, two)
+    else:
+        assert_allclose(ours, two, rtol=1e-12)
 
 
 # --- choosing neighbours and voting --------------------------------------------------------

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike
 
 from dlclassics.classic.preprocess import (
@@ -77,7 +78,6 @@ from dlclassics.errors import ConfigError
 Metric = Literal["l1", "l2"]
 NeighbourTies = Literal["argpartition", "lowest_index"]
 
-_BLOCK_ELEMENTS = 1 << 22  # L1 works on (rows, N, D) blocks of at most this many floats (32 MB)
 _SCAN_BLOCK = 64  # columns per block when bounding the k-th smallest distance of a row
 
 
@@ -125,18 +125,6 @@ def _l1_no_loops(A: FloatArray, B: FloatArray) -> FloatArray:
     return np.abs(A[:, None, :] - B[None, :, :]).sum(axis=2)  # (M, N, D) -> (M, N)
 
 
-def _l1_blocked(A: FloatArray, B: FloatArray) -> FloatArray:
-    """:func:`_l1_no_loops` over blocks of (rows, cols) pairs, so no temporary exceeds 32 MB."""
-    (M, D), N = A.shape, B.shape[0]
-    rows = max(1, _BLOCK_ELEMENTS // (N * D))
-    cols = max(1, _BLOCK_ELEMENTS // (rows * D))
-    out = np.empty((M, N))
-    for i in range(0, M, rows):
-        for j in range(0, N, cols):
-            out[i : i + rows, j : j + cols] = _l1_no_loops(A[i : i + rows], B[j : j + cols])
-    return out
-
-
 _PAIR: dict[str, Callable[[FloatArray, FloatArray], float]] = {"l1": _pair_l1, "l2": _pair_l2}
 _ROW: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {"l1": _row_l1, "l2": _row_l2}
 _NO_LOOPS: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
@@ -145,8 +133,45 @@ _NO_LOOPS: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
 }
 
 
+_TILE_ROWS = 8  # test rows sharing each loaded training column block
+_TILE_COLS = 256  # training rows per block: its (D, 256) slice of Bᵀ stays in cache
+
+
+@njit(cache=True, nogil=True)
+def _l1_kernel(A: FloatArray, BT: FloatArray, out: FloatArray) -> None:  # pragma: no cover
+    """out[i, j] = Σ_p |A[i, p] − Bᵀ[p, j]|, the sum over p in order.
+
+    The innermost loop runs over training rows j (1-D views, so it vectorises without
+    reordering any sum); a tile of 8 test rows × 256 training rows is summed in a small
+    buffer that stays in cache, and each loaded slice of Bᵀ serves the 8 test rows.
+    """
+    M, D = A.shape
+    N = BT.shape[1]
+    acc = np.empty((_TILE_ROWS, _TILE_COLS))
+    for j0 in range(0, N, _TILE_COLS):
+        w = min(_TILE_COLS, N - j0)
+        for i0 in range(0, M, _TILE_ROWS):
+            h = min(_TILE_ROWS, M - i0)
+            acc[:] = 0.0
+            for p in range(D):
+                b = BT[p, j0 : j0 + w]
+                for r in range(h):
+                    a = A[i0 + r, p]
+                    row = acc[r]
+                    for j in range(w):
+                        row[j] += abs(a - b[j])
+            out[i0 : i0 + h, j0 : j0 + w] = acc[:h, :w]
+
+
 def _rank_l1(B: FloatArray) -> Callable[[FloatArray], FloatArray]:
-    return lambda A: _l1_blocked(A, B)
+    BT = np.ascontiguousarray(B.T)  # (D, N): the kernel reads training rows side by side
+
+    def rank(A: FloatArray) -> FloatArray:
+        out = np.empty((A.shape[0], B.shape[0]))  # (M, N)
+        _l1_kernel(np.ascontiguousarray(A), BT, out)
+        return out
+
+    return rank
 
 
 def _rank_l2(B: FloatArray) -> Callable[[FloatArray], FloatArray]:
@@ -194,7 +219,8 @@ def distances_one_loop(A: ArrayLike, B: ArrayLike, metric: Metric = "l2") -> Flo
 def distances_no_loops(A: ArrayLike, B: ArrayLike, metric: Metric = "l2") -> FloatArray:
     """The whole matrix at once: L2 by ‖a‖² − 2a·b + ‖b‖² (one GEMM), L1 by broadcasting.
 
-    The L1 form builds an (M, N, D) temporary; :meth:`KNNClassifier.predict` runs it in blocks.
+    The L1 form builds an (M, N, D) temporary; :meth:`KNNClassifier.predict` uses a compiled
+    kernel (:func:`_l1_kernel`) instead.
     """
     _check_metric(metric)
     A, B = as_features(A, name="A"), as_features(B, name="B")
