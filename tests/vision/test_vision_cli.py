@@ -64,7 +64,7 @@ def test_lenet_learns_real_digits_and_eval_writes_accuracy_and_confusion(
     assert (lenet_run / "confusion.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("model", ["vgg", "inception", "resnet"])
+@pytest.mark.parametrize("model", ["vgg", "inception", "resnet", "vit"])
 def test_every_model_trains_and_evaluates_through_the_cli(
     model: str, mnist500_home: Path, tmp_path: Path
 ) -> None:

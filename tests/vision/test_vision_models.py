@@ -24,12 +24,15 @@ from dlclassics.vision.models import (
     ResNet,
     ResNetConfig,
     VGGConfig,
+    ViTConfig,
     build_model,
     count_parameters,
+    vit_parameters,
 )
 from dlclassics.vision.receptive_field import receptive_fields
 
 NAMES = list(MODELS)
+CNNS = [name for name in NAMES if name != "vit"]  # feature maps all the way to the pool
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -228,7 +231,7 @@ def test_freezing_everything_or_an_unknown_block_is_an_error(block: str, message
     assert all(p.requires_grad for p in net.parameters())  # nothing was frozen half-way
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CNNS)
 def test_receptive_path_bounds_the_gradient_footprint(name: str, nets: dict) -> None:
     """The pixels one unit of the last feature map depends on lie inside its predicted span."""
     net = nets[name]
@@ -253,3 +256,41 @@ def test_receptive_path_bounds_the_gradient_footprint(name: str, nets: dict) -> 
 
 def test_the_package_docstring_example_runs() -> None:
     assert doctest.testmod(models).failed == 0
+
+
+@pytest.mark.parametrize(
+    "config",
+    [ViTConfig(), ViTConfig(patch=4, d_model=64, layers=8, d_ff=128), ViTConfig(patch=14, heads=2)],
+)
+def test_vit_parameters_follow_the_hand_formula(config: ViTConfig) -> None:
+    net = build_model("vit", config, n_classes=7)
+    assert count_parameters(net) == vit_parameters(config, n_classes=7)
+
+
+def test_vit_parameters_spelled_out_for_the_default() -> None:
+    d, f, L, N = 48, 96, 3, 16  # width, FFN width, layers, 4×4 patches of 7×7 pixels
+    patches, cls, positions = d * (49 + 1), d, (N + 1) * d
+    attention = 3 * d * d + 3 * d + d * d + d  # W^q, W^k, W^v stacked with biases; W^o
+    ffn = d * f + f + f * d + d
+    norms = 2 * 2 * d  # γ and β of LayerNorm₁, LayerNorm₂
+    total = patches + cls + positions + L * (attention + ffn + norms) + 2 * d + 10 * (d + 1)
+    assert total == count_parameters(build_model("vit")) == 60730
+
+
+def test_vit_tokens_are_the_patches_plus_cls_and_its_receptive_field_is_the_image() -> None:
+    torch.manual_seed(0)
+    net = build_model("vit").eval()
+    x = torch.rand(2, 1, 28, 28)
+    tokens = net.block("tokens")(net.block("patches")(x))
+    assert tokens.shape == (2, 17, 48)  # cls + 16 patches, d = 48
+    fields = receptive_fields([spec for _, spec in net.receptive_path()], input_size=28)
+    assert fields[-1].size == 28 and fields[-1].out_size == 1  # attention sees every patch
+    # a change in one corner patch reaches the class scores (no locality after the patches)
+    y = x.clone()
+    y[:, :, :7, :7] += 1.0
+    assert not torch.allclose(net(x), net(y))
+
+
+def test_vit_rejects_a_patch_that_does_not_divide_the_image() -> None:
+    with pytest.raises(ConfigError, match="divide"):
+        build_model("vit", ViTConfig(patch=5))

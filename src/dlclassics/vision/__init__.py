@@ -101,7 +101,7 @@ FAMILY = Family(
         Group(
             "vision",
             {
-                "train": "train a CNN (lenet, vgg, inception, resnet) on an image data set",
+                "train": "train a CNN (lenet, vgg, inception, resnet) or a ViT on images",
                 "eval": "test accuracy and confusion matrix of a trained CNN",
                 "filters": "first-layer filters and feature maps of a CNN (or edge filters)",
                 "receptive-field": "receptive field per layer, or stacked 3×3 convs vs one kernel",

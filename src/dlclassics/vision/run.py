@@ -40,7 +40,7 @@ EPOCH = 430
 
 @dataclass(frozen=True, kw_only=True)
 class VisionTrainConfig:
-    model: ModelName = "lenet"  # architecture: lenet, vgg, inception or resnet
+    model: ModelName = "lenet"  # architecture: lenet, vgg, inception, resnet or vit
     data: ImageData = "fashion-mnist"  # image data set (fetched on first use)
     run_dir: Path = Path("runs/vision")  # where weights, config.json and metrics.jsonl go
     augmentation: AugmentConfig = field(default_factory=AugmentConfig)  # --augment to turn on

@@ -7,6 +7,8 @@ lenet       LeNet-5 with ReLU and max pooling                  :mod:`.lenet`
 vgg         stages of stacked 3×3 convs with batch norm        :mod:`.vgg`
 inception   a small GoogLeNet of Inception blocks              :mod:`.inception`
 resnet      ResNet-20: basic residual blocks y = F(x) + x      :mod:`.resnet`
+vit         patches + self-attention (no convolution after     :mod:`.vit`
+            the patch embedding), against the CNNs
 ==========  =================================================  ==========================
 
 Every model is a :class:`~.base.Net`: named blocks ending in a linear ``head``, input
@@ -36,8 +38,9 @@ from dlclassics.vision.models.inception import (
 from dlclassics.vision.models.lenet import LeNet, LeNetConfig
 from dlclassics.vision.models.resnet import BasicBlock, ResNet, ResNetConfig
 from dlclassics.vision.models.vgg import VGG, VGGConfig
+from dlclassics.vision.models.vit import ViT, ViTConfig, vit_parameters
 
-ModelName = Literal["lenet", "vgg", "inception", "resnet"]
+ModelName = Literal["lenet", "vgg", "inception", "resnet", "vit"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +58,7 @@ MODELS.add(
     ModelEntry(config=InceptionNetConfig, build=InceptionNet, help="small GoogLeNet (Inception)"),
 )
 MODELS.add("resnet", ModelEntry(config=ResNetConfig, build=ResNet, help="ResNet-20 (3 × 3 blocks)"))
+MODELS.add("vit", ModelEntry(config=ViTConfig, build=ViT, help="small Vision Transformer"))
 
 
 def build_model(
@@ -91,6 +95,9 @@ __all__ = [
     "ResNet",
     "ResNetConfig",
     "VGGConfig",
+    "ViT",
+    "ViTConfig",
     "build_model",
     "count_parameters",
+    "vit_parameters",
 ]
