@@ -54,7 +54,7 @@ def test_train_writes_a_run_and_eval_scores_unseen_scenes(
         == 0
     )
     assert "12 test scenes" in capsys.readouterr().out
-    result = json.loads((trained / "eval.json").read_text())
+    result = json.loads((trained / "eval_test.json").read_text())
     assert result["model"] == "transformer" and result["lang"] == "en" and result["split"] == "test"
     assert 0 <= result["exact_match"] <= 1 and 0 <= result["attention_hit"] <= 1
     assert 0 <= result["bleu"] <= 100

@@ -5,8 +5,8 @@
                                                                  # exact match, attention hit
     dlc caption describe runs/cap/examples/test-0.png --run-dir runs/cap
 
-``eval`` writes ``eval.json``, attention heatmaps of a few test scenes and the scenes themselves
-as 56×56 PNGs (``examples/``), which ``describe`` reads back.
+``eval`` writes ``eval_SPLIT.json``, attention maps of a few scenes and the scenes themselves as
+56×56 PNGs (``examples/``), which ``describe`` reads back.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dlclassics.caption.grammar import Lang, describe, item_words, text, vocabul
 from dlclassics.caption.heatmap import plot_scene_attention
 from dlclassics.caption.metrics import attention_hits, bleu, exact_matches
 from dlclassics.caption.models import MAX_LEN, CaptionModelConfig, build_model, greedy
-from dlclassics.caption.scenes import SIDE, SceneSet, SceneSplit, collate
+from dlclassics.caption.scenes import SIDE, SOURCES, SceneSet, SceneSplit, collate
 from dlclassics.caption.task import Captioning
 from dlclassics.commands import Command
 from dlclassics.config import replace
@@ -98,8 +98,6 @@ def scene_set(
     split: SceneSplit, size: int, lang: Lang, *, images: int | None = None, seed: int = 0
 ) -> SceneSet:
     """``size`` scenes of ``split``, built from Fashion-MNIST's images of that split."""
-    from dlclassics.caption.scenes import SOURCES
-
     x, y = load_images(DATA, SOURCES[split][0])
     if images is not None:
         x, y = x[:images], y[:images]
@@ -163,9 +161,16 @@ class CaptionEvalConfig:
     batch_size: int = 250  # scenes per forward pass
     max_len: int = MAX_LEN  # longest caption generated, in tokens with <bos> and <eos>
 
+    def __post_init__(self) -> None:
+        for name in ("scenes", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}={getattr(self, name)} must be >= 1")
+        if not 2 <= self.max_len <= MAX_LEN:
+            raise ConfigError(f"max_len={self.max_len} must be between 2 and {MAX_LEN}")
+
 
 def evaluate(config: CaptionEvalConfig) -> dict[str, Any]:
-    """BLEU, exact match and attention hit on ``config.scenes`` scenes; writes eval.json."""
+    """BLEU, exact match and attention hit on ``config.scenes`` scenes; writes eval_SPLIT.json."""
     run, task = load(config.run_dir, config.which)
     data = scene_set(config.split, config.scenes, run.lang, images=run.images)
     vocab = task.vocab
@@ -189,6 +194,7 @@ def evaluate(config: CaptionEvalConfig) -> dict[str, Any]:
         "model": run.model.model,
         "lang": run.lang,
         "split": config.split,
+        "which": config.which,
         "scenes": len(data),
         "bleu": bleu(hyps, refs),
         "exact_match": exact_matches(hyps, refs) / len(data),
@@ -207,7 +213,7 @@ def evaluate(config: CaptionEvalConfig) -> dict[str, Any]:
             title=text(hyps[i], run.lang),
         )
         write_bytes(examples / f"{config.split}-{i}.png", png_bytes(scene.image))
-    write_json(config.run_dir / "eval.json", result)
+    write_json(config.run_dir / f"eval_{config.split}.json", result)
     return result
 
 
@@ -216,7 +222,8 @@ def eval_command(config: CaptionEvalConfig) -> int:
     print(
         f"{r['model']} ({r['lang']}) on {r['scenes']} {r['split']} scenes: "
         f"BLEU {r['bleu']:.1f}, exact match {r['exact_match']:.3f}, "
-        f"attention hit {r['attention_hit']:.3f}; details in {config.run_dir / 'eval.json'}"
+        f"attention hit {r['attention_hit']:.3f}; "
+        f"details in {config.run_dir / f'eval_{config.split}.json'}"
     )
     return 0
 
