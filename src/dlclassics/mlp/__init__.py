@@ -11,6 +11,7 @@ FAMILY = Family(
                 "train": "train the ReLU MLP on an image data set (Fashion-MNIST by default)",
                 "eval": "test accuracy and confusion matrix of a trained MLP",
                 "boundary": "MLPs of width 1…50 on 2-D spirals/moons/circles: decision boundaries",
+                "activations": "sigmoid/tanh/ReLU × small/Xavier/He init (and BN) in a deep MLP",
             },
         ),
     ),

@@ -4,6 +4,7 @@ dlc mlp train --data fashion-mnist --run-dir runs/mlp        # ≥ 88 % test acc
 dlc mlp train --resume runs/mlp --max-steps 12000             # continue, bit-exact
 dlc mlp eval --run-dir runs/mlp                               # test accuracy + confusion PNG
 dlc mlp boundary --out runs/mlp-boundary                      # width vs decision boundary, 2-D
+dlc mlp activations --out runs/mlp-activations                # sigmoid/tanh/ReLU × init, 8 layers
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dlclassics.commands import Command
 from dlclassics.config import replace
 from dlclassics.data.images import IMAGE_PIXELS, ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
+from dlclassics.mlp.activations import StudyConfig, run_study
 from dlclassics.mlp.boundary import BoundaryConfig, run_boundary
 from dlclassics.mlp.model import MLP, MLPConfig
 from dlclassics.registry import Registry
@@ -132,6 +134,20 @@ def boundary_command(config: BoundaryConfig) -> int:
     return 0
 
 
+def activations_command(config: StudyConfig) -> int:
+    result = run_study(config, command=" ".join(["dlc", *sys.argv[1:]]))
+    last = f"L{config.depth}"
+    print(f"activation  init         val acc  h std L1 → {last}   ∂W std L1 → {last}   dead")
+    for r in result["summary"]:
+        init = r["init"] + (" + BN" if r["batch_norm"] else "")
+        h = f"{r['act_std_first_layer_at_init']:.2g} → {r['act_std_last_layer_at_init']:.2g}"
+        g = f"{r['grad_std_first_layer_at_init']:.2g} → {r['grad_std_last_layer_at_init']:.2g}"
+        print(f"{r['activation']:10}  {init:11}  {r['final_val_accuracy']:.3f}    {h:17}  "
+              f"{g:17}  {r['dead_share_at_end']:.0%}")  # fmt: skip
+    print(*result["pictures"], config.out / "activations.json", sep="\n")
+    return 0
+
+
 COMMANDS: Registry[Command] = Registry("mlp command")
 COMMANDS.add("train", TRAIN.cli(PRESETS))
 COMMANDS.add(
@@ -142,3 +158,4 @@ COMMANDS.add(
     ),
 )
 COMMANDS.add("boundary", Command(config=BoundaryConfig, run=boundary_command))
+COMMANDS.add("activations", Command(config=StudyConfig, run=activations_command))

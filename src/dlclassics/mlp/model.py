@@ -1,4 +1,4 @@
-"""A fully connected network for images: flatten → [Linear → ReLU → Dropout] × L → Linear.
+"""A fully connected network for images: flatten → [Linear → (BN) → ReLU → Dropout] × L → Linear.
 
 Notes 004 (神经网络 / 激活函数 / 权重初始化 / Dropout): each hidden layer computes
 h = max(0, W h_prev + b); weights start from He initialisation W ~ N(0, 2 / n_in), which
@@ -23,6 +23,7 @@ class MLPConfig:
     activation: Literal["relu", "tanh", "sigmoid", "leaky_relu"] = "relu"
     init: Literal["he", "xavier", "small"] = "he"  # He for ReLU (004 权重初始化)
     dropout: float = 0.2  # probability of zeroing a hidden unit while training
+    batch_norm: bool = False  # BN between each linear layer and its activation (Ioffe & Szegedy)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.dropout < 1.0:
@@ -56,7 +57,10 @@ class MLP(nn.Module):
         for units in config.hidden:
             linear = nn.Linear(width, units)
             init_linear(linear, config.init)
-            layers += [linear, ACTIVATIONS[config.activation](), nn.Dropout(config.dropout)]
+            layers.append(linear)
+            if config.batch_norm:  # ĥ = γ (h − μ_B) / √(σ²_B + ε) + β: unit variance whatever W
+                layers.append(nn.BatchNorm1d(units))
+            layers += [ACTIVATIONS[config.activation](), nn.Dropout(config.dropout)]
             width = units
         head = nn.Linear(width, n_classes)
         init_linear(head, "xavier")  # scores layer: no ReLU follows
