@@ -5,6 +5,7 @@
 ``lstm``           the same with LSTMs (Sutskever et al. 2014)
 ``gru-bahdanau``   bidirectional GRU encoder + additive attention (Bahdanau et al. 2015)
 ``lstm-luong``     bidirectional LSTM encoder + Luong "general" attention, input feeding
+``gru-luong``      the same with GRUs: Luong's attention on the cell of ``gru-bahdanau``
 ``transformer``    pre-norm Transformer, sinusoidal positions, tied output (Vaswani 2017)
 =================  ===================================================================
 
@@ -32,7 +33,7 @@ from dlclassics.seq2seq.models.rnn import (
 )
 from dlclassics.seq2seq.models.transformer import TransformerSeq2Seq
 
-ModelName = Literal["gru", "lstm", "gru-bahdanau", "lstm-luong", "transformer"]
+ModelName = Literal["gru", "lstm", "gru-bahdanau", "lstm-luong", "gru-luong", "transformer"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,16 +85,19 @@ def _bahdanau(c: NetConfig, src: int, tgt: int) -> nn.Module:
     return BahdanauSeq2Seq("gru", src, tgt, sizes, score=c.score or "additive", attn_dim=c.attn_dim)
 
 
-def _luong(c: NetConfig, src: int, tgt: int) -> nn.Module:
-    return LuongSeq2Seq(
-        "lstm",
-        src,
-        tgt,
-        _rnn_sizes(c, attention=True),
-        score=c.score or "general",
-        attn_dim=c.attn_dim,
-        input_feeding=c.input_feeding,
-    )
+def _luong(cell: Literal["gru", "lstm"]) -> Builder:
+    def build(c: NetConfig, src: int, tgt: int) -> nn.Module:
+        return LuongSeq2Seq(
+            cell,
+            src,
+            tgt,
+            _rnn_sizes(c, attention=True),
+            score=c.score or "general",
+            attn_dim=c.attn_dim,
+            input_feeding=c.input_feeding,
+        )
+
+    return build
 
 
 def _transformer(c: NetConfig, src: int, tgt: int) -> nn.Module:
@@ -114,7 +118,8 @@ MODELS: Registry[Builder] = Registry("seq2seq model")
 MODELS.add("gru", _context("gru"))
 MODELS.add("lstm", _context("lstm"))
 MODELS.add("gru-bahdanau", _bahdanau)
-MODELS.add("lstm-luong", _luong)
+MODELS.add("lstm-luong", _luong("lstm"))
+MODELS.add("gru-luong", _luong("gru"))
 MODELS.add("transformer", _transformer)
 
 
