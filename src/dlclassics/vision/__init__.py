@@ -107,6 +107,7 @@ FAMILY = Family(
                 "receptive-field": "receptive field per layer, or stacked 3×3 convs vs one kernel",
                 "transfer": "pretrain, freeze, fine-tune on few labels: frozen/tuned/scratch",
                 "export-features": "penultimate features of a trained CNN, every image (a table)",
+                "layers": "every layer's feature maps for one image; top images per channel",
             },
         ),
     ),

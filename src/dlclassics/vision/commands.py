@@ -11,6 +11,7 @@ dlc vision receptive-field --model resnet              # receptive field of ever
 dlc vision receptive-field                             # 3×3 stacks vs one big kernel, weights
 dlc vision transfer --source fashion-mnist --target mnist --labels 100 1000
 dlc vision export-features --run-dir runs/lenet        # penultimate features for dlc classic
+dlc vision layers --run-dir runs/lenet                 # every layer's maps; top images per channel
 
 Training and evaluation live in :mod:`dlclassics.vision.run`, transfer in
 :mod:`dlclassics.vision.transfer`; this module parses, calls and prints.
@@ -33,6 +34,7 @@ from dlclassics.data.tensors import image_dataset
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.registry import Registry
 from dlclassics.tasks import eval_summary
+from dlclassics.vision.depth import LayersConfig, draw_layers
 from dlclassics.vision.export import ExportFeaturesConfig, export_features
 from dlclassics.vision.filters import edge_picture
 from dlclassics.vision.models import ModelName, Net, build_model, count_parameters
@@ -276,3 +278,12 @@ def export_features_command(config: ExportFeaturesConfig) -> int:
 
 
 COMMANDS.add("export-features", Command(config=ExportFeaturesConfig, run=export_features_command))
+
+
+def layers_command(config: LayersConfig) -> int:
+    for path in draw_layers(config):
+        print(path)
+    return 0
+
+
+COMMANDS.add("layers", Command(config=LayersConfig, run=layers_command))
