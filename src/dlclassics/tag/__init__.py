@@ -21,4 +21,5 @@ FAMILY = Family(
             },
         ),
     ),
+    tour=True,
 )

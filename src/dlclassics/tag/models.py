@@ -36,6 +36,7 @@ from torch import nn
 from dlclassics.errors import ConfigError
 from dlclassics.tag.crf import CRF, viterbi
 from dlclassics.tag.encode import PAD, Batch
+from dlclassics.tag.features import N_FEATURES
 from dlclassics.train import EvalOutput, StepOutput
 
 __all__ = ["MODELS", "ModelConfig", "Tagger", "build_tagger"]
@@ -159,11 +160,13 @@ class BiLSTMTagger(Tagger):
         chars = config.model in ("bilstm-char", "bilstm-crf")
         self.words = nn.Embedding(n_words, config.word_dim, padding_idx=PAD)
         self.chars = CharCNN(n_chars, config.char_dim, config.char_filters) if chars else None
-        self.features = (
-            nn.Embedding(n_features, config.feature_dim, padding_idx=PAD)
-            if config.features
-            else None
-        )
+        self.features = None
+        if config.features:
+            self.features = nn.Embedding(n_features, config.feature_dim, padding_idx=PAD)
+            # a token sums N_FEATURES of them: scale so the sum has unit variance like a word's
+            with torch.no_grad():
+                self.features.weight.normal_(std=N_FEATURES**-0.5)
+                self.features.weight[PAD] = 0
         width = (
             config.word_dim
             + (config.char_filters if chars else 0)
