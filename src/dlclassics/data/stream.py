@@ -1,6 +1,7 @@
 """Streaming text readers shared by every data set's reader.
 
-Corpora are read lazily, one line at a time, as UTF-8. Two things go wrong with real files
+Corpora are read lazily, one line at a time, as UTF-8; a file whose name ends in ``.gz``,
+``.bz2``, ``.xz`` or ``.lzma`` is decompressed as it is read. Two things go wrong with real files
 and both become a one-line :class:`~dlclassics.errors.DataError` naming the file (and the
 line) instead of a traceback deep inside a training loop:
 
@@ -18,12 +19,24 @@ line) instead of a traceback deep inside a training loop:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bz2
+import gzip
+import lzma
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from dlclassics.errors import DataError
 
 __all__ = ["iter_lines", "read_text_file"]
+
+# A file whose name ends so is decompressed as it is read.
+_OPENERS: dict[str, Callable[..., Any]] = {  # path, mode -> a binary file
+    ".gz": gzip.open,
+    ".bz2": bz2.open,
+    ".xz": lzma.open,
+    ".lzma": lzma.open,
+}
 
 
 def _check_exists(path: Path) -> None:
@@ -57,7 +70,7 @@ def iter_lines(
     _check_exists(path)
     seen_text = False
     line_no = 0
-    with path.open("rb") as f:
+    with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as f:
         for raw in f:
             line_no += 1
             try:

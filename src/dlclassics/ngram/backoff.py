@@ -34,12 +34,31 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 
 import numpy as np
 
 from dlclassics.data.vocab import Vocab
+from dlclassics.errors import DataError
 from dlclassics.ngram.counts import predictable
-from dlclassics.ngram.trie import Chunk, NGramIndex, arpa_id, arpa_word, encode
+from dlclassics.ngram.probing import (
+    ProbingTables,
+    WordTable,
+    build_tables,
+    split_lookup,
+    word_table,
+)
+from dlclassics.ngram.probing import log10_probs as probing_log10_probs
+from dlclassics.ngram.trie import (
+    Chunk,
+    NGramIndex,
+    arpa_id,
+    arpa_word,
+    encode,
+    frame,
+    reserved_lookup,
+)
 
 __all__ = ["BackoffLM", "Score"]
 
@@ -87,13 +106,25 @@ class BackoffLM:
 
     # --- scoring -----------------------------------------------------------------------
 
+    @cached_property
+    def _probing(self) -> ProbingTables:
+        return build_tables(self.index.keys, self.logprob, self.backoff)
+
+    @cached_property
+    def _lookup(self) -> dict[str, int]:
+        return reserved_lookup(self.vocab)
+
     def log10_probs(self, chunk: Chunk) -> np.ndarray:
         """(T,) log10 P(token | history) at every position of ``chunk``; NaN at each <s>.
 
-        Vectorised backoff: find the longest listed n-gram ending at each position (order
-        L), take its probability, and add the backoff weights of the contexts of length
-        L … N − 1 that were skipped.
+        Backoff in one compiled pass (:mod:`~dlclassics.ngram.probing`): the longest listed
+        n-gram ending at each position (order L), its probability, plus the backoff weights
+        of the contexts of length L … N − 1 that were skipped.
         """
+        return probing_log10_probs(self._probing, chunk.ids, chunk.pos)
+
+    def log10_probs_vectorised(self, chunk: Chunk) -> np.ndarray:
+        """:meth:`log10_probs` by NumPy over the sorted tables (no hash tables; the oracle)."""
         N = self.order
         ending = self.index.ending_at(chunk)  # [n − 1][p]: n-gram ending at p, or −1
         lp = self.logprob[0][ending[0]]
@@ -115,13 +146,45 @@ class BackoffLM:
     def score(self, sentences: Iterable[Sequence[str]]) -> Score:
         """Total log10 probability and perplexity of ``sentences`` (token lists)."""
         total, tokens, n_sentences, oov = 0.0, 0, 0, 0
-        for chunk in encode(sentences, self.vocab):
+        for chunk in encode(sentences, self.vocab, lookup=self._lookup):
             lp = self.log10_probs(chunk)
             scored = chunk.pos > 0
             total += float(lp[scored].sum())
             tokens += int(scored.sum())
             n_sentences += chunk.sentences
             oov += int(np.count_nonzero(chunk.ids == self.vocab.unk_id))
+        return Score(total, tokens, n_sentences, oov)
+
+    @cached_property
+    def _words(self) -> WordTable:
+        return word_table(self._lookup)
+
+    def score_lines(self, lines: Iterable[str], *, lines_per_block: int = 1 << 16) -> Score:
+        """:meth:`score` of raw lines, one sentence per line — ``score(l.split() for l in
+        lines)`` with the splitting and the vocabulary lookup compiled, as kenlm's
+        ``Model.score(line)`` takes a line. Words are split at ASCII whitespace (``str.split``
+        also splits at other Unicode spaces); lines come without their line endings."""
+        total, tokens, n_sentences, oov, done = 0.0, 0, 0, 0, 0
+        unk = self.vocab.unk_id
+        it = iter(lines)
+        while block := list(islice(it, lines_per_block)):
+            data = "\n".join(block).encode("utf-8")
+            ids, lengths, bad = split_lookup(self._words, data, unk)
+            if bad >= 0:
+                line = data[:bad].count(b"\n")
+                token = data[bad:].split(maxsplit=1)[0].decode("utf-8")
+                raise DataError(
+                    f"line {done + line + 1}: token {token!r} is reserved; sentence boundaries "
+                    "are added by the model — remove it or rename it"
+                )
+            chunk = frame(ids, lengths.tolist())
+            lp = self.log10_probs(chunk)
+            scored = chunk.pos > 0
+            total += float(lp[scored].sum())
+            tokens += int(scored.sum())
+            n_sentences += chunk.sentences
+            oov += int(np.count_nonzero(ids == unk))
+            done += len(block)
         return Score(total, tokens, n_sentences, oov)
 
     def sentence_log10(self, sentence: Sequence[str]) -> float:
