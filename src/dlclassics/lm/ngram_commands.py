@@ -8,6 +8,11 @@
 spilled to disk (``--tmp-dir``), then merged — kenlm's ``lmplz -S``; the ARPA file is the
 same, byte for byte, as without it (:mod:`dlclassics.ngram.external`).
 
+``--cluster local:2`` counts on a Dask cluster — here 2 worker processes; a scheduler
+address (``tcp://host:8786``) uses machines started with ``dask scheduler`` and ``dask
+worker tcp://host:8786`` that see ``--text`` (a file or a directory) at the same path. How
+to run it on several machines: :mod:`dlclassics.ngram.cluster`.
+
 ``--text`` is a UTF-8 file with one sentence per line (tokens separated by whitespace), or
 a registered corpus: ``brown`` (its train split), ``brown:val``, ``brown:test``,
 ``peoples-daily[:split]``, … (see :mod:`dlclassics.data.corpora`). Perplexity counts every word
@@ -30,6 +35,7 @@ from dlclassics.data.corpora import Text
 from dlclassics.errors import ConfigError
 from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
 from dlclassics.ngram.arpa import read_arpa, write_arpa
+from dlclassics.ngram.cluster import count_ngrams_dask
 from dlclassics.ngram.external import block_tokens_for, count_ngrams_external, parse_memory
 from dlclassics.ngram.smoothing import AddK
 from dlclassics.registry import Registry
@@ -51,6 +57,8 @@ class BuildConfig:
     valid: str | None = None  # held-out text tuning interp's λ; None: the corpus's val split
     memory: str | None = None  # e.g. 1G: count in blocks spilled to disk (lmplz -S); None: in RAM
     tmp_dir: Path | None = None  # where spilled blocks go (lmplz -T); None: the system's temp
+    cluster: str | None = None  # count on Dask: local:2 (2 local workers) or tcp://host:8786
+    partition_mb: int = 64  # --cluster: a plain-text file is cut into parts of this many MB
 
     def __post_init__(self) -> None:
         if self.order < 1:
@@ -58,12 +66,26 @@ class BuildConfig:
         AddK(k=self.k)  # validates k
         if self.memory is not None:
             block_tokens_for(parse_memory(self.memory), self.order)  # one block must fit
+        if self.partition_mb < 1:
+            raise ConfigError(f"--partition-mb {self.partition_mb} must be ≥ 1")
+        if self.memory is not None and self.cluster is not None:
+            raise ConfigError("--memory and --cluster: choose one (a cluster counts in parts)")
 
 
 def build(config: BuildConfig) -> int:
     start = time.perf_counter()
     text = Text(config.text)
-    if config.memory is None:
+    if config.cluster is not None:
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO: every worker
+        counts = count_ngrams_dask(
+            config.text,
+            config.order,
+            cluster=config.cluster,
+            min_count=config.min_count,
+            max_size=config.max_vocab,
+            partition_bytes=config.partition_mb << 20,
+        )
+    elif config.memory is None:
         counts = count_ngrams(
             text, config.order, min_count=config.min_count, max_size=config.max_vocab
         )

@@ -152,6 +152,13 @@ class BlockTables:
 
 def count_block(chunks: list[Chunk], vocab: Vocab, order: int) -> BlockTables:
     """Count encoded ``chunks`` (:class:`~dlclassics.ngram.trie.Chunk`) as one block."""
+    if not chunks:  # a partition that owns no line
+        return BlockTables(
+            np.zeros(len(vocab), dtype=np.int64),
+            tuple(np.zeros((0, n), dtype=np.int32) for n in range(2, order + 1)),
+            tuple(np.zeros(0, dtype=np.int64) for _ in range(2, order + 1)),
+            0,
+        )
     block = count_chunks(chunks, vocab, order)
     rows = block.index.keys[0][:, None].astype(np.int32)  # (V, 1)
     words, counts = [], []
