@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class TagTrainConfig:
-    data: str = "brown-universal"  # tagging data set (see `dlc tag train --help`) or a file
+    # brown | brown-universal | peoples-daily | peoples-daily-seg | wnut16, or a
+    # token<TAB>tag file (blank line between sentences; split 80/10/10 by position)
+    data: str = "brown-universal"
     run_dir: Path = Path("runs/tag")  # weights, vocabularies, config.json, metrics.jsonl
     tagger: ModelConfig = field(default_factory=ModelConfig)
     min_count: int = 2  # words seen fewer times in train are <unk> (so <unk> is learnt)
