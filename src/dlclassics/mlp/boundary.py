@@ -172,6 +172,9 @@ def rows(fitted: list[Fitted]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+LEVELS = np.linspace(0.0, 1.0, 9)  # shades of P(class 1): 8 bands keep the PNG small
+
+
 def plot_boundaries(
     data: dict[str, DataSplit], fitted: list[Fitted], path: Path, *, title: str = ""
 ) -> Path:
@@ -187,8 +190,8 @@ def plot_boundaries(
         d = data[name]
         for c, width in enumerate(widths):
             ax, f = axes[r, c], by[name, l2, width]
-            ax.contourf(d.grid.xs, d.grid.ys, f.probability, levels=20, cmap="RdBu_r", alpha=0.6,
-                        vmin=0, vmax=1)  # fmt: skip
+            ax.contourf(d.grid.xs, d.grid.ys, f.probability, levels=LEVELS, cmap="RdBu_r",
+                        alpha=0.6)  # fmt: skip
             ax.contour(d.grid.xs, d.grid.ys, f.probability, levels=[0.5], colors="k",
                        linewidths=0.8)  # fmt: skip
             ax.scatter(*d.X_train.T, c=d.y_train, cmap="bwr", s=3, linewidths=0)
