@@ -1,4 +1,11 @@
-"""The multilayer perceptron on real images (notes 004: MLP, ReLU, He init, dropout, momentum)."""
+"""The multilayer perceptron (notes 004 §二: MLP, activations, init, dropout, momentum).
+
+- :mod:`.model` — the MLP; :mod:`.commands` — ``dlc mlp train|eval`` on real images;
+- :mod:`.boundary` with :mod:`.toy2d` — ``dlc mlp boundary``: width (and L2) against the
+  decision boundary on 2-D spirals, moons and circles (§二.5.3);
+- :mod:`.activations` — ``dlc mlp activations``: sigmoid/tanh/ReLU × init (and BN) in a deep
+  MLP, per-layer activation and gradient statistics over training (§二.2, §二.9.2).
+"""
 
 from dlclassics.commands import Family, Group
 

@@ -14,6 +14,9 @@ Course notes 003 (Convolutional neural networks) and 004 §三 (卷积神经网�
                          responses on real images (003 卷积运算可以检测图像边缘)
 :mod:`.receptive_field`  receptive field, jump and start of a stack of layers; stacked 3×3 vs
                          one big kernel; parameter sharing vs fully connected (004 §三.9, 5.2, 6)
+:mod:`.models`           LeNet, VGG, Inception, ResNet-20 and a small ViT (torch modules)
+:mod:`.depth`            every layer's feature maps; the images that excite a channel (§三.3–4)
+:mod:`.export`           a trained net's penultimate features as a table for ``dlc classic``
 =======================  ====================================================================
 
 Every from-scratch op is tested equal, values and gradients, to ``torch.nn.functional``.
