@@ -93,6 +93,23 @@ def test_the_state_can_shift_all_items_together_but_never_favour_one(glimpse: bo
     assert torch.allclose(other, out(h1, alpha, content)[..., ITEMS]) is not glimpse
 
 
+def test_the_glimpse_is_the_content_of_the_attended_cell_and_passes_gradient_to_alpha() -> None:
+    torch.manual_seed(0)
+    out = OutputLayer(12, 16, V, ITEMS).double()
+    content = torch.randn(1, 4, 16, dtype=torch.float64)
+    h = torch.randn(1, 2, 12, dtype=torch.float64)
+    # the same peak cell under two different spreads of the rest: the same item logits
+    a = torch.tensor([[[0.4, 0.3, 0.2, 0.1], [0.1, 0.1, 0.5, 0.3]]], dtype=torch.float64)
+    b = torch.tensor([[[0.9, 0.0, 0.0, 0.1], [0.0, 0.2, 0.4, 0.4 - 1e-3]]], dtype=torch.float64)
+    torch.testing.assert_close(out(h, a, content)[..., ITEMS], out(h, b, content)[..., ITEMS])
+    moved = content[:, [2, 1, 0, 3]]  # cell 0's content now in cell 2 and vice versa
+    shifted = out(h, a[..., [2, 1, 0, 3]], moved)[..., ITEMS]
+    torch.testing.assert_close(shifted, out(h, a, content)[..., ITEMS])
+    alpha = a.clone().requires_grad_(True)
+    out(h, alpha, content)[..., ITEMS].sum().backward()
+    assert alpha.grad is not None and alpha.grad.abs().sum() > 0  # straight-through
+
+
 def test_unknown_model_and_bad_sizes_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="model='lstm'"):
         CaptionModelConfig(model="lstm")  # type: ignore[arg-type]

@@ -28,15 +28,21 @@ attention, softmax_s(W_q h_t · W_k m_s / √d), which the item head below reads
 **Output: grammar words from the state, items from the glimpse.** The words of the grammar
 come from h_t as usual, softmax(W_o h_t). An item word (one token per class, "a bag") must
 not depend on *where* the model looks, only on *what* it sees there, or it learns the
-training set's accident that bags never sit bottom-right and cannot say so when one does (a
-plain softmax(W_o h_t) over all words scored 0.07 exact match on unseen combinations against
-0.51 on seen ones, measured with 1,500 steps). So the item logits read the *glimpse*
-g_t = Σ_s α_{t,s} u_s — the attended cells' content, without their places — and h_t adds only
-one offset shared by every item (is it time to name an item?)::
+training set's accident that bags never sit bottom-right and cannot say so when one does. So
+the item logits read the *glimpse* g_t = u_{ŝ_t}, the content of the cell the model attends
+most, ŝ_t = argmax_s α_{t,s} — without its place — and h_t adds only one offset shared by
+every item (is it time to name an item?)::
 
     z_t[w] = (W_o h_t)_w                      w a grammar word
     z_t[k] = (W_g g_t)_k + b_k + w_gᵀ h_t      k an item
     p(y_t | y_<t, x) = softmax(z_t)
+
+The argmax has no gradient; the straight-through estimator (Bengio, Léonard & Courville 2013)
+passes the gradient of the soft glimpse Σ_s α_{t,s} u_s instead, so the item loss still
+trains the attention. Measured (GRU, 3,000 steps, 1,000 scenes each): a plain softmax(W_o h_t)
+over all words scored exact match 0.07 on unseen combinations against 0.51 on seen ones
+(1,500 steps); the soft glimpse Σ_s α u_s, 0.27 against 0.67 — the model still smuggled the
+place in, through how much weight it left on the other (often empty, constant) cells.
 
 With ``glimpse=False`` every word comes from W_o h_t (the ablation above).
 
@@ -76,7 +82,7 @@ class CaptionModelConfig:
     heads: int = 4  # attention heads (transformer)
     d_ff: int = 256  # feed-forward width (transformer)
     dropout: float = 0.1  # on embeddings and decoder outputs
-    glimpse: bool = True  # item words from the attended cells' content only (module docstring)
+    glimpse: bool = True  # item words from the attended cell's content only (module docstring)
 
     def __post_init__(self) -> None:
         if self.model not in ("rnn", "transformer"):
@@ -150,7 +156,10 @@ class OutputLayer(nn.Module):
         logits = self.words(h)  # (B, T, V)
         if self.items is None:
             return logits
-        g = alpha @ content  # (B, T, d): g_t = Σ_s α_{t,s} u_s
+        soft = alpha @ content  # (B, T, d): Σ_s α_{t,s} u_s
+        peak = alpha.argmax(dim=-1, keepdim=True).expand(-1, -1, content.shape[-1])  # (B, T, d)
+        hard = content.gather(1, peak)  # (B, T, d): u at argmax_s α_{t,s}
+        g = soft + (hard - soft).detach()  # forward: hard; gradient: through the soft α
         items = self.glimpse(g) + self.offset(h)  # (B, T, K)
         return logits.index_copy(-1, self.items, items)
 
