@@ -4,7 +4,7 @@ Targets: English CER ≤ 1.0 % clean and ≤ 2.0 % augmented, Chinese CER ≤ 3.
 our CER ≤ Tesseract's in each condition, more lines per second on 2 cores; beam + LM ≤
 greedy CER.
 
-    python benchmarks/ocr.py --run en=runs/ocr-en --run zh=runs/ocr-zh --lines 300
+    python benchmarks/ocr.py --run en=runs/ocr-en --run zh=runs/ocr-zh --lines 200
 
 For each trained run and condition (clean, augmented) the first ``--lines`` test lines of the
 run are drawn once; our recogniser reads them with best-path decoding, prefix beam search
@@ -89,8 +89,8 @@ def row(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--run", action="append", required=True, help="LANG=RUN_DIR")
-    parser.add_argument("--lines", type=int, default=300)
-    parser.add_argument("--tune-lines", type=int, default=150)
+    parser.add_argument("--lines", type=int, default=200)
+    parser.add_argument("--tune-lines", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-tesseract", action="store_true")
     args = parser.parse_args()

@@ -7,6 +7,8 @@ lines of the same split; a line whose text already appeared in an earlier split 
 then val, then test) or earlier in its own split is skipped, so the three sets of lines
 share no text. A source unit gives at most :data:`LINES_PER_UNIT` lines, each a run of
 whole words (English) or characters (Chinese) of random length up to ``max_chars``.
+An English unit is read up to its first :data:`UNIT_TOKENS` tokens (State of the Union
+units are whole speeches; the lines come from a unit's start).
 
 Fonts are real TrueType faces: DejaVu Sans, Serif and Sans Mono as matplotlib ships them
 (``mpl-data/fonts/ttf``) for English; the two faces of WenQuanYi Micro Hei (data set
