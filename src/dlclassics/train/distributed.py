@@ -5,6 +5,28 @@ The same script runs on one process or under ``torchrun --nproc_per_node=K``: wi
 the training step in :class:`~torch.nn.parallel.DistributedDataParallel` and takes
 ``batch_size // K`` examples of each global batch. DDP averages the K gradients, so one step
 moves the weights as the single-process step on the whole batch would (up to float rounding).
+
+One machine, K processes (``--standalone``: a rendezvous on localhost)::
+
+    torchrun --standalone --nproc_per_node=2 -m dlclassics mlp train --run-dir runs/ddp
+
+Several machines. ``torchrun`` starts ``--nproc_per_node`` processes on each of ``--nnodes``
+machines; they find each other through a rendezvous (``c10d``: a TCP store hosted by the
+first machine to arrive at ``--rdzv_endpoint``) and get a global ``RANK`` (0 … nnodes ·
+nproc_per_node − 1), ``WORLD_SIZE`` and a per-machine ``LOCAL_RANK`` (which GPU), which
+:func:`setup` reads. Run the same command on every machine, e.g. two machines × 4 GPUs::
+
+    torchrun --nnodes=2 --nproc_per_node=4 \
+        --rdzv_backend=c10d --rdzv_endpoint=node0.example:29400 --rdzv_id=mlp-run-1 \
+        -m dlclassics mlp train --run-dir /shared/runs/mlp
+
+Requirements: the same dlclassics and data on every machine (each fetches its data sets
+into its own ``$DLCLASSICS_HOME``, or point them all at a shared one); a run directory on
+a file system every machine sees — rank 0 alone writes checkpoints and logs, and every rank
+reads them back on ``--resume DIR``; the rendezvous port open between the machines (NCCL
+may also need ``NCCL_SOCKET_IFNAME`` to pick the network interface; gloo, on CPU, uses
+TCP). The test (``tests/train/test_trainer_ddp.py``) runs two CPU processes on one machine;
+several machines take the same code path, with the rendezvous above.
 """
 
 from __future__ import annotations
