@@ -32,7 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -46,6 +46,7 @@ from dlclassics.classify.commands import (
     train,
 )
 from dlclassics.classify.models import ArchConfig
+from dlclassics.classify.task import ClassifyTask
 from dlclassics.classify.text import collate, tokenizer
 from dlclassics.config import replace
 from dlclassics.data.labelled import read_examples
@@ -129,7 +130,7 @@ CANDIDATES = (
 def cpu_seconds_per_step(config: ClassifyTrainConfig) -> float:
     """Process CPU seconds of one training step, timed on a copy of the task."""
     prepared = prepare(config, False)
-    task = copy.deepcopy(prepared.task).train()
+    task = cast(ClassifyTask, copy.deepcopy(prepared.task).train())
     optimizer = torch.optim.Adam([p for p in task.parameters() if p.requires_grad], lr=1e-3)
     rng = np.random.default_rng(0)
     data = prepared.train_data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,8 @@ from safetensors.torch import load_file
 
 from dlclassics.cli import main
 
-POSITIVE = ["good", "great", "excellent", "lovely", "superb", "fine"]
-NEGATIVE = ["bad", "awful", "terrible", "poor", "broken", "useless"]
-FILLER = ["the", "phone", "book", "was", "really", "quite", "this", "delivery", "and", "it"]
+ReviewWriter = Callable[[Path, tuple[str, str], int], Path]
+
 SMALL = [
     "--model", "bag", "--pooling", "mean", "--dropout", "0", "--embed", "16", "--batch-size", "16",
     "--eval-every", "20", "--checkpoint-every", "20", "--log-every", "10", "--no-progress",
@@ -28,21 +27,9 @@ SMALL = [
 ]  # fmt: skip
 
 
-def write_reviews(path: Path, labels: tuple[str, str] = ("neg", "pos"), n: int = 240) -> Path:
-    rng = random.Random(0)
-    lines = []
-    for i in range(n):
-        positive = i % 2 == 1
-        words = [*rng.sample(FILLER, 5), rng.choice(POSITIVE if positive else NEGATIVE)]
-        rng.shuffle(words)
-        lines.append(f"{labels[int(positive)]}\t{' '.join(words)}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture
-def reviews(tmp_path: Path) -> Path:
-    return write_reviews(tmp_path / "reviews.tsv")
+def reviews(tmp_path: Path, write_reviews: ReviewWriter) -> Path:
+    return write_reviews(tmp_path / "reviews.tsv", ("neg", "pos"), 240)
 
 
 @pytest.fixture
@@ -118,9 +105,9 @@ def test_an_empty_line_to_predict_is_one_error_line(
 
 
 def test_data_with_other_labels_than_the_run_is_one_error_line(
-    trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], write_reviews: ReviewWriter
 ) -> None:
-    other = write_reviews(tmp_path / "other.tsv", labels=("ham", "spam"), n=40)
+    other = write_reviews(tmp_path / "other.tsv", ("ham", "spam"), 40)
     err = run_error(["classify", "eval", "--run-dir", str(trained), "--data", str(other)], capsys)
     assert "unknown label 'ham'" in err and "neg, pos" in err
     # a registered set with another label set is refused before any data is read

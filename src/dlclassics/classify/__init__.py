@@ -17,8 +17,9 @@ FAMILY = Family(
                 "train": "train a text classifier (bag of embeddings, RNN/LSTM/GRU, pooling)",
                 "eval": "accuracy and confusion matrix of a trained classifier on a split",
                 "predict": "label and probability of each line of a file or stdin",
+                "gradients": "gradient norm through time for RNN/LSTM/GRU; clipping",
             },
         ),
     ),
-    tour=False,
+    tour=True,
 )
