@@ -275,7 +275,7 @@ def compare_features(config: FeaturesRunConfig) -> dict[str, Any]:
                 rows.append(row)
         images = splits.X_test[:6].reshape(-1, 28, 28)
         filters = None if table is None else table.extras.get("filters")
-        source = "" if table is None else f" · filters of {table.meta.get('source', 'the CNN')}"
+        source = "" if table is None else f" · first-layer filters of {table.meta.get('model')}"
         picture = plot_hog_and_filters(images, config.run_dir / f"hog_filters_{data}.png",
                                        filters=filters, config=config.hog,
                                        title=f"{data}: HOG cells{source}")  # fmt: skip
