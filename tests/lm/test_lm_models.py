@@ -144,6 +144,58 @@ def test_maxent_is_softmax_regression_on_its_indicator_features() -> None:
             torch.testing.assert_close(logp[b, t], F.log_softmax(logits, -1))
 
 
+@pytest.mark.parametrize("classes", [1, 4, 5, V])
+def test_class_factored_maxent_is_two_softmax_regressions_chained(classes: int) -> None:
+    """log p(w | h) = log softmax_c(β + Σ_k λ·f_k)[c(w)] + log softmax_{w' ∈ c(w)}(b + Σ_k λ·g_k)
+    with f_k the one-hot (hashed k-gram, class) and g_k the (hashed k-gram and class, word)
+    features; classes of ⌈V/C⌉ consecutive ids (5 classes of 5: the last one has 3 words)."""
+    torch.manual_seed(0)
+    model = MaxEntLM(LMModelConfig(**{**SMALL.__dict__, "classes": classes}), V).double()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_()
+    x, y = tokens(2, 5), tokens(2, 5, seed=3)
+    state = model.initial_state(2, x.device)
+    logp, _ = model.log_probs(x, state)
+    nll, _ = model.nll(x, y, state)
+    full = torch.cat([state[0], x], dim=1)
+    S = -(-V // classes)
+    members = [torch.arange(c * S, min(V, (c + 1) * S)) for c in range(classes)]
+    for b in range(2):
+        for t in range(5):
+            context = full[b, t + 1 : t + 3]
+            f = torch.zeros(classes, model.weight.numel(), dtype=torch.float64)
+            for s in model.slice_starts(context).tolist():
+                f[torch.arange(classes), s + torch.arange(classes)] = 1.0
+            log_class = F.log_softmax(model.class_bias + f @ model.weight, -1)  # (C,)
+            expected = torch.empty(V, dtype=torch.float64)
+            for c, words in enumerate(members):
+                g = torch.zeros(len(words), model.weight.numel(), dtype=torch.float64)
+                for s in model.word_slice_starts(context, torch.tensor(c)).tolist():
+                    g[torch.arange(len(words)), s + torch.arange(len(words))] = 1.0
+                expected[words] = log_class[c] + F.log_softmax(
+                    model.bias[words] + g @ model.weight, -1
+                )
+            torch.testing.assert_close(logp[b, t], expected)
+            torch.testing.assert_close(nll[b, t], -expected[y[b, t]])
+
+
+def test_class_factored_maxent_gradient_of_nll_equals_that_of_its_log_probs() -> None:
+    """Training scores only the target's class; its gradient is the full distribution's."""
+    torch.manual_seed(0)
+    model = MaxEntLM(LMModelConfig(**{**SMALL.__dict__, "classes": 5}), V).double()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_()
+    x, y = tokens(2, 6), tokens(2, 6, seed=4)
+    state = model.initial_state(2, x.device)
+    fast = torch.autograd.grad(model.nll(x, y, state)[0].sum(), list(model.parameters()))
+    logp = model.log_probs(x, state)[0]
+    slow = torch.autograd.grad(-logp.gather(-1, y[..., None]).sum(), list(model.parameters()))
+    for a, b in zip(fast, slow, strict=True):
+        torch.testing.assert_close(a, b)
+
+
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
 def test_scratch_cells_give_the_torch_modules_loss_and_gradients(kind: str) -> None:
     torch.manual_seed(0)

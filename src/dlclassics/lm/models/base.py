@@ -63,6 +63,10 @@ class LMModelConfig:
     softmax: Softmax = "adaptive"  # output layer: full softmax or adaptive softmax
     cutoffs: tuple[int, ...] = (2000, 6000)  # adaptive softmax: head/tail id boundaries
     buckets: int = 1 << 22  # maxent: hashed n-gram feature weights (≈ 4M)
+    # maxent: C frequency classes of ⌈V/C⌉ consecutive ids, p(w | h) = p(c(w) | h) ·
+    # p(w | c(w), h) (Goodman 2001): a step costs C + V/C weights a token, not V; None = one
+    # softmax over V
+    classes: int | None = None
     cell: Literal["torch", "scratch"] = "torch"  # rnn/lstm/gru: nn.LSTM… or dlclassics.nn.rnn
     bptt: int = 32  # tokens per training window (T of truncated BPTT)
     warmup: int | None = None  # tokens before each window read without gradient to set the
@@ -78,6 +82,8 @@ class LMModelConfig:
             raise ConfigError(f"dropout={self.dropout} must be in [0, 1)")
         if self.warmup is not None and self.warmup < 0:
             raise ConfigError(f"warmup={self.warmup} must be >= 0")
+        if self.classes is not None and self.classes < 1:
+            raise ConfigError(f"classes={self.classes} must be >= 1 (or omitted: no classes)")
         if list(self.cutoffs) != sorted(set(self.cutoffs)) or any(c < 1 for c in self.cutoffs):
             raise ConfigError(f"cutoffs={self.cutoffs} must be increasing positive ids")
 
