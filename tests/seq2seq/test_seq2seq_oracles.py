@@ -195,23 +195,29 @@ def test_rnn_initial_state_is_tanh_of_both_directions_final_encoder_states() -> 
 # ------------------------------------------------------------------------ Luong
 
 
+# cell, score, input feeding, width of h̃ (None = hidden, the paper's)
 LUONG = [
-    ("lstm", score, feeding) for score in ("general", "dot", "concat") for feeding in (True, False)
+    ("lstm", score, feeding, None)
+    for score in ("general", "dot", "concat")
+    for feeding in (True, False)
 ]
-LUONG += [("gru", "general", True), ("gru", "dot", False)]
+LUONG += [("gru", "general", True, None), ("gru", "dot", False, None)]
+LUONG += [("lstm", "general", True, 12), ("lstm", "dot", False, 12)]
 
 
-@pytest.mark.parametrize(("cell", "score", "feeding"), LUONG)
-def test_luong_step_follows_the_papers_equations(cell: str, score: str, feeding: bool) -> None:
+@pytest.mark.parametrize(("cell", "score", "feeding", "width"), LUONG)
+def test_luong_step_follows_the_papers_equations(
+    cell: str, score: str, feeding: bool, width: int | None
+) -> None:
     """h_t = RNN([E y_{t−1}; h̃_{t−1}], h_{t−1}) (input feeding; E y_{t−1} alone without),
     score = h_tᵀ h̄_s | h_tᵀ W_a h̄_s | v_aᵀ tanh(W_a [h_t; h̄_s]), α = softmax(score),
     c_t = Σ α_ts h̄_s, h̃_t = tanh(W_c [c_t; h_t]), p(y_t) = softmax(W_s h̃_t)."""
     net = NetConfig(emb=12, hidden=16, attn_dim=10, dropout=0.0, score=score,  # type: ignore[arg-type]
-                    input_feeding=feeding)  # fmt: skip
+                    input_feeding=feeding, attentional=width)  # fmt: skip
     model = randomize(build_model(f"{cell}-luong", net, SRC_V, TGT_V))
     assert isinstance(model, LuongSeq2Seq)
     state, y = encoded(model)
-    feed = torch.zeros(len(y), 16)  # h̃_0 = 0
+    feed = torch.zeros(len(y), width or 16)  # h̃_0 = 0
     for _ in range(3):
         h, hbar = state.hidden[:, 0], state.memory
         emb = model.embed.weight[y]

@@ -47,6 +47,10 @@ class NetConfig:
     score: ScoreName | None = None  # attention score; None = additive (Bahdanau), general (Luong)
     attn_dim: int = 256  # width of the tanh layer of additive/concat scores
     input_feeding: bool = True  # Luong: feed h̃_{t−1} into the next decoder step
+    # Luong: the width of the attentional vector h̃ = tanh(W_c [c_t; h_t]) that the output
+    # layer and input feeding read; None = hidden (the paper). The output layer's cost is
+    # V·A a token: emb gives it Bahdanau's deep-output width
+    attentional: int | None = None
     d_model: int = 256  # Transformer width C
     heads: int = 4  # Transformer attention heads (C/heads = 64 per head)
     d_ff: int = 1024  # Transformer feed-forward width (4·C as in Vaswani et al.)
@@ -59,6 +63,8 @@ class NetConfig:
         for name in ("emb", "hidden", "attn_dim", "d_model", "heads", "d_ff", "max_positions"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name}={getattr(self, name)} must be ≥ 1")
+        if self.attentional is not None and self.attentional < 1:
+            raise ConfigError(f"attentional={self.attentional} must be ≥ 1")
         if self.layers is not None and self.layers < 1:
             raise ConfigError(f"layers={self.layers} must be ≥ 1")
         if self.d_model % self.heads:
@@ -95,6 +101,7 @@ def _luong(cell: Literal["gru", "lstm"]) -> Builder:
             score=c.score or "general",
             attn_dim=c.attn_dim,
             input_feeding=c.input_feeding,
+            attentional=c.attentional,
         )
 
     return build

@@ -23,7 +23,9 @@ general or concat), ``c_t = Σ_s α_{t,s} h̄_s``, ``h̃_t = tanh(W_c [c_t; h_t]
 ``p(y_t | …) = softmax(W_s h̃_t)``. With **input feeding** (their §3.3, notes 002: "将前一个
 时间步的注意力输出作为输入") ``x_t = [e(y_{t−1}); h̃_{t−1}]``, so the model knows what it
 attended to before; without it the decoder runs over the whole target at once and attention
-is one batched product.
+is one batched product. ``gru-luong`` is the same on GRUs. The width A of h̃ is the hidden size
+H in the paper; ``attentional=A`` narrows it, and with it the output layer W_s (V·A a token,
+the largest cost of a step with thousands of target words).
 
 Every model implements :class:`~dlclassics.seq2seq.interface.Seq2SeqModel`: ``encode`` →
 :class:`RNNState`, ``step`` → log-probabilities, and ``forward(src, src_lengths, tgt_in)`` →
@@ -284,7 +286,8 @@ class BahdanauSeq2Seq(RNNSeq2Seq):
 
 
 class LuongSeq2Seq(RNNSeq2Seq):
-    """``lstm-luong``: bidirectional encoder, global attention on h_t, optional input feeding."""
+    """``lstm-luong`` / ``gru-luong``: bidirectional encoder, global attention on h_t,
+    optional input feeding."""
 
     def __init__(
         self,
@@ -296,14 +299,17 @@ class LuongSeq2Seq(RNNSeq2Seq):
         score: ScoreName,
         attn_dim: int,
         input_feeding: bool,
+        attentional: int | None = None,
     ) -> None:
-        inputs = sizes.emb + sizes.hidden if input_feeding else sizes.emb
+        """``attentional``: the width A of h̃; None = the hidden size H (the paper's)."""
+        A = attentional or sizes.hidden
+        inputs = sizes.emb + A if input_feeding else sizes.emb
         super().__init__(cell, src_vocab, tgt_vocab, sizes, inputs)
         self.input_feeding = input_feeding
         H = sizes.hidden
         self.scorer = SCORES[score](H, H, attn_dim)
-        self.combine = nn.Linear(H + H, H, bias=False)  # W_c [c_t; h_t]
-        self.out = nn.Linear(H, tgt_vocab)  # W_s
+        self.combine = nn.Linear(H + H, A, bias=False)  # W_c [c_t; h_t]
+        self.out = nn.Linear(A, tgt_vocab)  # W_s
 
     def _initial_state(
         self,
@@ -313,7 +319,8 @@ class LuongSeq2Seq(RNNSeq2Seq):
         cell: torch.Tensor | None,
         pad_mask: torch.Tensor,
     ) -> RNNState:
-        feed = memory.new_zeros(memory.shape[0], hidden.shape[-1]) if self.input_feeding else None
+        A = self.combine.out_features
+        feed = memory.new_zeros(memory.shape[0], A) if self.input_feeding else None
         return RNNState(hidden, cell, memory, self.scorer.prepare(memory), pad_mask, feed)
 
     def _attend(
