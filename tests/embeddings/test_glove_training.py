@@ -1,4 +1,5 @@
-"""GloVe: one AdaGrad step equals torch.optim.Adagrad on the reference loss; training works."""
+"""GloVe: one step of glove.c's AdaGrad equals torch.optim.Adagrad (lr 1, accumulators from
+1/η²) on the reference loss; training works."""
 
 from __future__ import annotations
 
@@ -36,11 +37,12 @@ def test_glove_adagrad_step_matches_torch_adagrad_on_reference_loss(
     G = [1.0 + rng.random(a.shape) for a in (W, Wc, b, bc)]  # accumulators after some steps
     params = [torch.tensor(a, requires_grad=True) for a in (W, Wc, b, bc)]
     eta = 0.05
-    optimizer = torch.optim.Adagrad(params, lr=eta, eps=0.0, initial_accumulator_value=0.0)
+    # glove.c's AdaGrad: G holds 1 + Σ (η g)², i.e. torch's sum (from 1/η², lr = 1) times η²
+    optimizer = torch.optim.Adagrad(params, lr=1.0, eps=0.0, initial_accumulator_value=0.0)
     loss = reference.glove_loss(*params, i, j, x)
     loss.backward()
     for p, g in zip(params, G, strict=True):
-        optimizer.state[p]["sum"] = torch.tensor(g)  # start torch from the same accumulators
+        optimizer.state[p]["sum"] = torch.tensor(g / eta**2)  # the same accumulators
     optimizer.step()
     Wk, Wck, bk, bck = (a.copy() for a in (W, Wc, b, bc))
     Gk = [g.copy() for g in G]
@@ -52,7 +54,7 @@ def test_glove_adagrad_step_matches_torch_adagrad_on_reference_loss(
     for ours, theirs in zip((Wk, Wck, bk, bck), params, strict=True):
         torch.testing.assert_close(torch.tensor(ours), theirs.detach(), rtol=1e-10, atol=1e-12)
     for ours, p in zip(Gk, params, strict=True):
-        torch.testing.assert_close(torch.tensor(ours), optimizer.state[p]["sum"])
+        torch.testing.assert_close(torch.tensor(ours), optimizer.state[p]["sum"] * eta**2)
 
 
 def test_glove_loss_decreases_and_planted_topics_are_neighbours() -> None:

@@ -392,9 +392,13 @@ def glove_epoch(
     """One AdaGrad pass over the entries ``order`` of the co-occurrence matrix.
 
     For entry (i, j, X_ij) the loss is ``J = ½ f(X_ij) (w_i·w̃_j + b_i + b̃_j − log X_ij)²``,
-    ``f(x) = min(1, (x / x_max)^power)``. AdaGrad as ``torch.optim.Adagrad`` with
-    ``initial_accumulator_value=1, eps=0``: ``G += g²; θ −= η g / √G`` per coordinate.
-    Returns the sum of ``J`` over the entries (before each update).
+    ``f(x) = min(1, (x / x_max)^power)``. AdaGrad as the reference ``glove.c`` applies it:
+    the step is scaled by η *before* it is accumulated, ``G += (η g)²; θ −= η g / √G`` per
+    coordinate, G starting at 1 — that is ``torch.optim.Adagrad`` with ``lr=1``,
+    ``initial_accumulator_value=1/η², eps=0`` (glove.c divides by √G before adding the
+    current term; torch after). The textbook ``G += g²; θ −= η g / √G`` takes steps up to
+    1/η = 20 times smaller once G ≫ 1, and leaves GloVe far from trained after the paper's
+    epochs. Returns the sum of ``J`` over the entries (before each update).
     """
     D = W.shape[1]
     cost = 0.0
@@ -407,15 +411,16 @@ def glove_epoch(
         weight = 1.0 if x >= x_max else (x / x_max) ** power
         fdiff = weight * diff  # ∂J/∂(w_i·w̃_j) = ∂J/∂b_i = ∂J/∂b̃_j
         cost += 0.5 * fdiff * diff
+        step = lr * fdiff  # η g: what glove.c accumulates
         for c in range(D):
-            gi = fdiff * Wc[j, c]
-            gj = fdiff * W[i, c]
+            gi = step * Wc[j, c]
+            gj = step * W[i, c]
             GW[i, c] += gi * gi
             GWc[j, c] += gj * gj
-            W[i, c] -= lr * gi / math.sqrt(GW[i, c])
-            Wc[j, c] -= lr * gj / math.sqrt(GWc[j, c])
-        Gb[i] += fdiff * fdiff
-        Gbc[j] += fdiff * fdiff
-        b[i] -= lr * fdiff / math.sqrt(Gb[i])
-        bc[j] -= lr * fdiff / math.sqrt(Gbc[j])
+            W[i, c] -= gi / math.sqrt(GW[i, c])
+            Wc[j, c] -= gj / math.sqrt(GWc[j, c])
+        Gb[i] += step * step
+        Gbc[j] += step * step
+        b[i] -= step / math.sqrt(Gb[i])
+        bc[j] -= step / math.sqrt(Gbc[j])
     return cost
