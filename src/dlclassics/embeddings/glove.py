@@ -10,8 +10,9 @@ vectors ``w``, context vectors ``w̃`` and biases ``b``, ``b̃`` minimise ::
 
 by AdaGrad over the shuffled non-zero entries (η = 0.05, accumulators start at 1, and — as
 in the released ``glove.c`` — the step η g is what the accumulators sum, G += (η g)², θ −=
-η g / √G: see :func:`~dlclassics.embeddings.kernels.glove_epoch`), several threads updating the shared parameters without locks. The
-vectors we keep are ``W + W̃`` (the paper's §4.2 choice, ``glove.c``'s ``-model 2``).
+η g / √G: see :func:`~dlclassics.embeddings.kernels.glove_epoch`), several threads
+updating the shared parameters without locks. The vectors we keep are ``W + W̃`` (the
+paper's §4.2 choice, ``glove.c``'s ``-model 2``).
 ``f`` caps the weight of frequent pairs and gives rare, noisy pairs little weight.
 
 >>> from dlclassics.embeddings.corpus import word_sentences             # doctest: +SKIP
