@@ -97,3 +97,8 @@ def test_encoding_truncates_and_an_unknown_label_is_one_error_naming_the_example
     ]
     with pytest.raises(DataError, match="x, example 2: unknown label 'meh'"):
         encoder.encode([Example("好", "pos", ""), Example("差", "meh", "")], "x")
+
+
+def test_ngrams_follow_the_first_max_len_tokens_as_tokens_of_their_own() -> None:
+    encoder = Encoder(tokenizer("whitespace", "en", lowercase=True), Vocab([]), ("a",), 3, 2)
+    assert encoder.tokens("Not good at all") == ["not", "good", "at", "not good", "good at"]

@@ -67,6 +67,7 @@ class ClassifyTrainConfig:
     min_count: int = 2  # vocabulary: least train count of a token (others are <unk>)
     max_vocab: int = 30_000  # vocabulary: most entries, the 4 specials included
     max_len: int = 400  # tokens read per text (the first ones)
+    ngrams: int = 1  # n > 1: add each text's 2- … n-grams as tokens (fastText's bag of n-grams)
     train_fraction: float = 1.0  # train on this stratified share of the train split
     vectors: Path | None = None  # pretrained word vectors: a word2vec run dir or file
     freeze: bool = False  # keep the (pretrained) embedding fixed during training
@@ -91,8 +92,8 @@ class ClassifyTrainConfig:
     def __post_init__(self) -> None:
         if not 0.0 < self.train_fraction <= 1.0:
             raise ConfigError(f"train_fraction={self.train_fraction} must be in (0, 1]")
-        if self.max_len < 1 or self.min_count < 1:
-            raise ConfigError("max_len and min_count must be ≥ 1")
+        if self.max_len < 1 or self.min_count < 1 or self.ngrams < 1:
+            raise ConfigError("max_len, min_count and ngrams must be ≥ 1")
         if self.vectors is not None and self.init_lm is not None:
             raise ConfigError(
                 "--vectors and --init-lm both initialise the embedding; pass one of them"
@@ -166,17 +167,18 @@ def prepare(config: ClassifyTrainConfig, resume: bool) -> Prepared[ClassifyTrain
     lm = read_lm_encoder(config.init_lm) if config.init_lm is not None else None
     if lm is not None:
         config = with_lm_shape(config, lm)
+    reader = Encoder(tokenize, Vocab([]), labels, config.max_len, config.ngrams)
     if resume:
         vocab = Vocab.load(config.run_dir / VOCAB_FILE)
     elif lm is not None:
         vocab = lm.vocab
     else:
         vocab = Vocab.build(
-            (tokenize(e.text)[: config.max_len] for e in kept),
+            (reader.tokens(e.text) for e in kept),
             min_count=config.min_count,
             max_size=config.max_vocab,
         )
-    encoder = Encoder(tokenize, vocab, labels, config.max_len)
+    encoder = replace(reader, vocab=vocab)
     train_data = encoder.encode(kept, f"{config.data}:train")
     val_data = encoder.encode(read_examples(config.data, "val"), f"{config.data}:val")
     task = build_task(config, len(vocab), len(labels))
@@ -238,7 +240,9 @@ def load_trained(run_dir: Path, which: Literal["best", "last"] = "best") -> Load
     load_weights(task, run_dir, which=which)
     task.eval()
     return Loaded(
-        config=config, encoder=Encoder(tokenize, vocab, tuple(labels), config.max_len), task=task
+        config=config,
+        encoder=Encoder(tokenize, vocab, tuple(labels), config.max_len, config.ngrams),
+        task=task,
     )
 
 

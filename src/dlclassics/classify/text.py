@@ -2,7 +2,9 @@
 
 A text becomes tokens (:data:`TOKENIZERS`), the tokens become ids of the run's
 :class:`~dlclassics.data.vocab.Vocab` (``<unk>`` for a token it lacks), and the first
-``max_len`` ids are kept (an e-mail's Subject and first lines say most of what it is). A
+``max_len`` ids are kept (an e-mail's Subject and first lines say most of what it is).
+With ``ngrams = n > 1`` the 2- … n-grams of those tokens follow them as extra tokens, the
+bag of n-grams of fastText (Joulin et al. 2017): word order, locally, for a bag model. A
 batch is right-padded with ``<pad>`` and carries each sequence's length, so the encoder
 stops at the last real token and pooling never sees padding::
 
@@ -75,10 +77,20 @@ class Encoder:
     tokenize: Tokenize
     vocab: Vocab
     labels: tuple[str, ...]
-    max_len: int  # ids kept per text (the first ones)
+    max_len: int  # tokens read per text (the first ones)
+    ngrams: int = 1  # also the 2- … n-grams of those tokens, as tokens of their own
+
+    def tokens(self, text: str) -> list[str]:
+        """The first ``max_len`` tokens, then their n-grams (joined by a space) if asked."""
+        tokens = self.tokenize(text)[: self.max_len]
+        return tokens + [
+            " ".join(tokens[i : i + n])
+            for n in range(2, self.ngrams + 1)
+            for i in range(len(tokens) - n + 1)
+        ]
 
     def ids(self, text: str) -> Tensor:
-        ids = self.vocab.encode(self.tokenize(text)[: self.max_len])
+        ids = self.vocab.encode(self.tokens(text))
         return torch.tensor(ids or [self.vocab.unk_id], dtype=torch.int64)  # (T,), T ≥ 1
 
     def encode(self, examples: Sequence[Example], where: str) -> Encoded:
