@@ -121,8 +121,10 @@ def plot_layer_maps(
     """A row per layer: the input, then its first ``max_maps`` maps (each on its own scale)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(1.1 * (max_maps + 1), 1.15 * len(maps) + 0.6))
+    height = 1.15 * len(maps) + 0.6
+    fig = Figure(figsize=(1.1 * (max_maps + 1), height))
     axes = fig.subplots(len(maps), max_maps + 1, squeeze=False)
+    fig.subplots_adjust(top=1 - 0.45 / height)
     for ax in axes.flat:
         ax.set_axis_off()
     for r, (name, m) in enumerate(maps.items()):
@@ -145,7 +147,8 @@ def plot_top_images(
     if not rows:
         raise ConfigError("no layer has the requested channels; choose smaller --channels")
     cols = max(len(idx) for _, _, idx in rows)
-    fig = Figure(figsize=(0.9 * cols + 1.4, 0.95 * len(rows) + 0.6))
+    height = 0.95 * len(rows) + 0.6
+    fig = Figure(figsize=(0.9 * cols + 1.4, height))
     axes = fig.subplots(len(rows), cols, squeeze=False)
     for r, (name, c, idx) in enumerate(rows):
         for j, ax in enumerate(axes[r]):
@@ -154,7 +157,7 @@ def plot_top_images(
                 ax.imshow(x[idx[j]].mean(dim=0).numpy(), cmap="gray")
         axes[r, 0].text(-0.15, 0.5, f"{name}\nch {c}", transform=axes[r, 0].transAxes,
                         ha="right", va="center", fontsize=6)  # fmt: skip
-    fig.subplots_adjust(left=1.2 / (0.9 * cols + 1.4))
+    fig.subplots_adjust(left=1.2 / (0.9 * cols + 1.4), top=1 - 0.45 / height)
     fig.suptitle(title, fontsize=9)
     return save_figure(fig, path)
 
