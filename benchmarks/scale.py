@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import write_results
+from _common import RESULTS, write_results
 
 PYTHON = sys.executable
 DLC = str(Path(PYTHON).with_name("dlc"))
@@ -114,103 +116,80 @@ def main() -> None:
     parser.add_argument("--in-memory-up-to", type=int, default=8, help="largest k built in RAM")
     parser.add_argument("--tasks", nargs="+", default=["ngram", "dask", "word2vec", "glove"])
     parser.add_argument("--dir", type=Path, default=None, help="corpora and logs (default: tmp)")
+    parser.add_argument("--append", action="store_true", help="keep the rows of results/scale.json")
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="dlc-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
+    if args.append and (RESULTS / "scale.json").exists():
+        rows = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))["rows"]
+    base = measured([PYTHON, "-c", INTERPRETER], work / "interpreter.log")
 
     def row(task: str, k: int, impl: str, result: dict[str, float], **extra: Any) -> None:
+        """Record one measurement (replacing an older one of the same kind) and save."""
         size = corpus(work, k).stat().st_size / 2**20
-        rows.append(
-            {
-                "task": task,
-                "multiple": k,
-                "corpus_mb": round(size, 1),
-                "impl": impl,
-                **result,
-                **extra,
-            }
-        )
+        rows[:] = [r for r in rows if (r["task"], r["multiple"], r["impl"]) != (task, k, impl)]
+        new = {"task": task, "multiple": k, "corpus_mb": round(size, 1), "impl": impl}
+        rows.append({**new, **result, **extra, "command": " ".join(sys.argv)})
         print(rows[-1], flush=True)
-
-    base = measured([PYTHON, "-c", INTERPRETER], work / "interpreter.log")
-    row(
-        "interpreter",
-        1,
-        "interpreter",
-        base,
-        what="python importing numpy, numba, dlclassics.ngram",
-    )
-    for k in args.multiples:
-        text = corpus(work, k)
-        if "ngram" in args.tasks:
-            build = [DLC, "ngram", "build", "--order", "5", "--text", str(text)]
-            spilled = work / f"ngram{k}x.spilled.arpa"
-            result = measured(
-                [*build, "--arpa", str(spilled), "--memory", "500M", "--tmp-dir", str(work)],
-                work / f"ngram{k}x.spilled.log",
-            )
-            extra: dict[str, Any] = {"memory": "500M"}
-            if k <= args.in_memory_up_to:
-                memory = work / f"ngram{k}x.memory.arpa"
-                ram = measured([*build, "--arpa", str(memory)], work / f"ngram{k}x.memory.log")
-                row("ngram build --order 5", k, "dlclassics in memory", ram)
-                extra["arpa_identical_to_in_memory"] = filecmp.cmp(spilled, memory, shallow=False)
-                extra["seconds_over_in_memory"] = round(result["seconds"] / ram["seconds"], 2)
-                extra["cpu_seconds_over_in_memory"] = round(
-                    result["cpu_seconds"] / ram["cpu_seconds"], 2
-                )
-                memory.unlink()
-            row("ngram build --order 5", k, "dlclassics --memory 500M", result, **extra)
-            if "dask" in args.tasks and k == args.multiples[0]:
-                dask = work / f"ngram{k}x.dask.arpa"
-                result = measured(
-                    [*build, "--arpa", str(dask), "--cluster", "local:2", "--partition-mb", "1"],
-                    work / f"ngram{k}x.dask.log",
-                )
-                row(
-                    "ngram build --order 5",
-                    k,
-                    "dlclassics --cluster local:2 (Dask)",
-                    result,
-                    arpa_identical_to_spilled=filecmp.cmp(dask, spilled, shallow=False),
-                    note="peak RSS of the client process only (workers are other processes)",
-                )
-                dask.unlink()
-            spilled.unlink()
-        if "word2vec" in args.tasks:
-            out = work / f"w2v{k}x"
-            result = measured(
-                [
-                    DLC,
-                    "word2vec",
-                    "train",
-                    "--corpus",
-                    str(text),
-                    "--out",
-                    str(out),
-                    "--dim",
-                    "20",
-                    "--epochs",
-                    "2",
-                    "--workers",
-                    "1",
-                    "--no-progress",
-                ],
-                work / f"w2v{k}x.log",
-            )
-            row("word2vec train", k, "dlclassics", result, settings="sg-ns, dim 20, 2 epochs")
-        if "glove" in args.tasks:
-            result = measured([PYTHON, "-c", GLOVE_COUNT, str(text)], work / f"glove{k}x.log")
-            row(
-                "glove co-occurrence counting",
-                k,
-                "dlclassics",
-                result,
-                settings="vocabulary pass + counting, window 10, min_count 5, memory_mb 1024",
-            )
         save(rows, base)
+
+    what = "python importing numpy, numba, dlclassics.ngram"
+    row("interpreter", 1, "interpreter", base, what=what)
+    for task in args.tasks:  # one task over every multiple, then the next
+        for k in args.multiples:
+            text = corpus(work, k)
+            if task == "ngram":
+                ngram(work, text, k, k <= args.in_memory_up_to, row)
+            if task == "dask" and k == args.multiples[0]:
+                dask(work, text, k, row)
+            if task == "word2vec":
+                argv = [DLC, "word2vec", "train", "--corpus", str(text), "--out", str(work / "w2v")]
+                argv += ["--dim", "20", "--epochs", "2", "--workers", "1", "--no-progress"]
+                result = measured(argv, work / f"w2v{k}x.log")
+                row("word2vec train", k, "dlclassics", result, settings="sg-ns, dim 20, 2 epochs")
+            if task == "glove":
+                result = measured([PYTHON, "-c", GLOVE_COUNT, str(text)], work / f"glove{k}x.log")
+                settings = "vocabulary pass + counting, window 10, min_count 5, memory_mb 1024"
+                row("glove co-occurrence counting", k, "dlclassics", result, settings=settings)
     print(save(rows, base))
+
+
+Row = Callable[..., None]
+
+
+def ngram(work: Path, text: Path, k: int, in_memory: bool, row: Row) -> None:
+    """``dlc ngram build --order 5`` with ``--memory 500M``, and in memory when asked."""
+    build = [DLC, "ngram", "build", "--order", "5", "--text", str(text)]
+    spilled = work / f"ngram{k}x.spilled.arpa"
+    result = measured(
+        [*build, "--arpa", str(spilled), "--memory", "500M", "--tmp-dir", str(work)],
+        work / f"ngram{k}x.spilled.log",
+    )
+    extra: dict[str, Any] = {"memory": "500M"}
+    if in_memory:
+        memory = work / f"ngram{k}x.memory.arpa"
+        ram = measured([*build, "--arpa", str(memory)], work / f"ngram{k}x.memory.log")
+        row("ngram build --order 5", k, "dlclassics in memory", ram)
+        extra["arpa_identical_to_in_memory"] = filecmp.cmp(spilled, memory, shallow=False)
+        extra["seconds_over_in_memory"] = round(result["seconds"] / ram["seconds"], 2)
+        extra["cpu_seconds_over_in_memory"] = round(result["cpu_seconds"] / ram["cpu_seconds"], 2)
+        memory.unlink()
+    row("ngram build --order 5", k, "dlclassics --memory 500M", result, **extra)
+    spilled.rename(work / f"ngram{k}x.arpa")  # the Dask run compares with it
+
+
+def dask(work: Path, text: Path, k: int, row: Row) -> None:
+    """The same build counted on a local 2-worker Dask cluster (1 MB partitions)."""
+    reference = work / f"ngram{k}x.arpa"
+    out = work / f"ngram{k}x.dask.arpa"
+    argv = [DLC, "ngram", "build", "--order", "5", "--text", str(text), "--arpa", str(out)]
+    result = measured([*argv, "--cluster", "local:2", "--partition-mb", "1"], work / "dask.log")
+    same = reference.exists() and filecmp.cmp(out, reference, shallow=False)
+    note = "peak RSS of the client process only (the workers are other processes)"
+    impl = "dlclassics --cluster local:2 (Dask)"
+    row("ngram build --order 5", k, impl, result, arpa_identical_to_spilled=same, note=note)
+    out.unlink()
 
 
 if __name__ == "__main__":
