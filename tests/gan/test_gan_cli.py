@@ -55,9 +55,11 @@ def test_pause_prints_the_resume_command_and_resuming_equals_the_uninterrupted_r
     tmp_path: Path, capsys: pytest.CaptureFixture[str], stop_after: int
 ) -> None:
     straight, paused = tmp_path / "straight", tmp_path / "paused"
-    assert main(["gan", "train", *RING, "--run-dir", str(straight), "--max-steps", "40"]) == 0
+    decay = ["--lr-decay", "linear"]  # the step size follows the step, also after a resume
+    args = ["gan", "train", *RING, *decay, "--run-dir", str(straight), "--max-steps", "40"]
+    assert main(args) == 0
     capsys.readouterr()
-    args = ["gan", "train", *RING, "--run-dir", str(paused), "--max-steps", "40"]
+    args = ["gan", "train", *RING, *decay, "--run-dir", str(paused), "--max-steps", "40"]
     assert main([*args, "--stop-after", str(stop_after)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     expected = f"paused at step {stop_after} of 40; continue with: dlc gan train --resume {paused}"
@@ -86,6 +88,18 @@ def test_dcgan_on_digits_samples_a_grid_and_the_conditional_model_one_class(
         assert (run / "samples" / "step-000010.png").is_file()
         assert main(["gan", "sample", "--run-dir", str(run), "--n", "64"]) == 0
         assert (run / "sample.png").stat().st_size > 2_000
+    judge = tmp_path / "judge"
+    assert main(["gan", "eval", "--run-dir", str(tmp_path / "dcgan"), "--n", "200",
+                 "--judge-dir", str(judge)]) == 0  # fmt: skip
+    result = json.loads((tmp_path / "dcgan" / "eval.json").read_text())
+    # 10 steps of training draw blobs: far from real digits, whose held-out floor is lower
+    assert result["fid_samples"] == 100  # the held-out val + test digits of the fixture
+    assert result["fid_own"] > result["fid_own_real_floor"] >= 0
+    assert 1 <= result["classifier_score"] <= 10 and 1 <= result["classifier_score_real"] <= 10
+    assert 0 <= result["class_share_min"] <= 0.1 <= result["class_share_max"] <= 1
+    assert (judge / "best.safetensors").is_file()  # trained once, then reused:
+    assert main(["gan", "eval", "--run-dir", str(tmp_path / "cdcgan"), "--n", "200",
+                 "--judge-dir", str(judge)]) == 0  # fmt: skip
     out = tmp_path / "sevens.png"
     cdcgan = str(tmp_path / "cdcgan")
     assert main(["gan", "sample", "--run-dir", cdcgan, "--n", "16", "--class", "7",

@@ -20,4 +20,5 @@ FAMILY = Family(
             },
         ),
     ),
+    tour=True,
 )

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -71,6 +71,8 @@ class GANLoopConfig:
     lr_g: float = 2e-4  # Adam step of G (DCGAN's 0.0002)
     lr_d: float = 2e-4  # Adam step of D
     beta1: float = 0.5  # Adam β₁; DCGAN lowered it from 0.9, momentum destabilises the game
+    # "linear": both steps fall linearly to 0 at max_steps (sharpens the samples at the end)
+    lr_decay: Literal["constant", "linear"] = "constant"
     seed: int = 0  # initial weights, data order, noise
     log_every: int = 50  # steps between metrics.jsonl rows (means over those steps)
     sample_every: int = 500  # steps between sample pictures of a fixed noise batch
@@ -165,6 +167,7 @@ class FitResult:
 class _State:
     step: int = 0
     elapsed: float = 0.0  # training seconds over all resumes
+    cpu: float = 0.0  # process CPU seconds of training over all resumes (every thread)
     sums: dict[str, float] | None = None  # scalars summed since the last metrics row
     steps_in_window: int = 0
     last: dict[str, float] | None = None
@@ -231,8 +234,13 @@ class GANLoop:
     ) -> None:
         cfg = self.config
         clock = time.perf_counter() - state.elapsed
+        cpu_clock = time.process_time() - state.cpu
         self.gan.train()
         while state.step < end:
+            scale = 1 - state.step / cfg.max_steps if cfg.lr_decay == "linear" else 1.0
+            for opt, lr in ((self.opt_g, cfg.lr_g), (self.opt_d, cfg.lr_d)):
+                for group in opt.param_groups:
+                    group["lr"] = lr * scale
             real, labels = next(batches)
             scalars = gan_step(self.gan, self.opt_g, self.opt_d, real, labels, self.loss)
             if not all(math.isfinite(v) for v in scalars.values()):
@@ -242,6 +250,7 @@ class GANLoop:
                 )
             state.step += 1
             state.elapsed = time.perf_counter() - clock
+            state.cpu = time.process_time() - cpu_clock
             sums = state.sums or {}
             state.sums = {k: sums.get(k, 0.0) + v for k, v in scalars.items()}
             state.steps_in_window += 1
@@ -251,7 +260,7 @@ class GANLoop:
                 state.last = {k: v / state.steps_in_window for k, v in state.sums.items()}
                 state.sums, state.steps_in_window = None, 0
                 out.write(
-                    step=state.step, split="train", metrics=state.last, lr=cfg.lr_g,
+                    step=state.step, split="train", metrics=state.last, lr=cfg.lr_g * scale,
                     elapsed=state.elapsed,
                 )  # fmt: skip
             if state.step % cfg.sample_every == 0 or last:
@@ -293,6 +302,8 @@ class GANLoop:
         save_tensors(self.files.optimizer, tensors, {"step": str(state.step)})
         sidecar = {
             "step": state.step,
+            "elapsed": state.elapsed,
+            "cpu_seconds": state.cpu,
             "metrics": state.last or {},
             "run_config": self.run_config,
             "trainer": _as_dict(self.config),
@@ -305,6 +316,7 @@ class GANLoop:
                 "format": CHECKPOINT_FORMAT,
                 "step": state.step,
                 "elapsed": state.elapsed,
+                "cpu_seconds": state.cpu,
                 "window": {"sums": state.sums or {}, "steps": state.steps_in_window},
                 "last": state.last or {},
                 "trainer": _as_dict(self.config),
@@ -328,6 +340,7 @@ class GANLoop:
             state = _State(
                 step=step,
                 elapsed=float(saved["elapsed"]),
+                cpu=float(saved["cpu_seconds"]),
                 sums=dict(saved["window"]["sums"]) or None,
                 steps_in_window=int(saved["window"]["steps"]),
                 last=dict(saved["last"]) or None,

@@ -81,3 +81,54 @@ def interpolation_latents(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> tor
     a = torch.sin((1 - t) * omega) / torch.sin(omega)
     b = torch.sin(t * omega) / torch.sin(omega)
     return (a * z0[:, None] + b * z1[:, None]).reshape(-1, z0.shape[1])  # (R·S, Z)
+
+
+def plot_optimal_discriminator(
+    x: np.ndarray,
+    d: np.ndarray,
+    d_star: np.ndarray,
+    p_data: np.ndarray,
+    p_g: np.ndarray,
+    out: Path,
+    *,
+    title: str = "",
+) -> Path:
+    """The trained D(x) over D*(x) = p_data / (p_data + p_g), densities underneath."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.plot(x, d_star, color="black", lw=2, label="D*(x) = p_data / (p_data + p_g)")
+    ax.plot(x, d, color="tab:orange", ls="--", lw=2, label="D(x), trained on samples")
+    scale = max(p_data.max(), p_g.max())
+    ax.fill_between(x, p_data / scale, alpha=0.2, color="tab:green", label="p_data (scaled)")
+    ax.fill_between(x, p_g / scale, alpha=0.2, color="tab:blue", label="p_g (scaled)")
+    ax.set_xlabel("x")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title(title, fontsize=9)
+    return save_figure(fig, out)
+
+
+def plot_generator_gradients(
+    curves: Sequence[tuple[str, np.ndarray, np.ndarray]],
+    out: Path,
+    *,
+    data_mean: float,
+    title: str = "",
+) -> Path:
+    """Per loss (name, ‖∇_θ L_G‖ per step, μ of G per step): two panels side by side."""
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+    for name, grad_norm, mean in curves:
+        left.plot(np.arange(1, len(grad_norm) + 1), grad_norm, label=name)
+        right.plot(np.arange(1, len(mean) + 1), mean, label=name)
+    right.axhline(data_mean, color="grey", ls=":")
+    left.set_yscale("log")
+    left.set_xlabel("step")
+    left.set_ylabel("‖∇θ L_G‖")
+    right.set_xlabel("step")
+    right.set_ylabel("μ of G (data mean: dotted)")
+    left.legend(fontsize=7)
+    left.grid(alpha=0.3)
+    right.grid(alpha=0.3)
+    fig.suptitle(title, fontsize=9)
+    return save_figure(fig, out)

@@ -62,13 +62,13 @@ PRESETS: dict[str, GANTrainConfig] = {
     # the ring covered: PacGAN's packing of 4 samples per judgement
     "ring": GANTrainConfig(
         data=RING, model="mlp-gan", run_dir=Path("runs/gan-ring"), net=ModelConfig(pack=4),
-        trainer=GANLoopConfig(max_steps=4000, batch_size=256, lr_g=1e-3, lr_d=1e-3,
+        trainer=GANLoopConfig(max_steps=6000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
                               sample_every=500, checkpoint_every=1000),
     ),
     # the same game with a plain discriminator: it collapses onto a few modes
     "ring-collapse": GANTrainConfig(
         data=RING, model="mlp-gan", run_dir=Path("runs/gan-ring-collapse"),
-        trainer=GANLoopConfig(max_steps=4000, batch_size=256, lr_g=1e-3, lr_d=1e-3,
+        trainer=GANLoopConfig(max_steps=6000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
                               sample_every=500, checkpoint_every=1000),
     ),
 }  # fmt: skip
@@ -171,6 +171,22 @@ def train(config: GANTrainConfig, *, resume: bool = False) -> GANRunResult:
     keys = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")
     plot_curves(config.run_dir / "metrics.jsonl", config.run_dir / "curves.png", keys=keys)
     return GANRunResult(config=config, fit=fit)
+
+
+def train_in_stages(
+    config: GANTrainConfig, stops: tuple[int, ...], n: int = 1000
+) -> list[tuple[int, torch.Tensor]]:
+    """Train to each step of ``stops`` in turn (pause, then resume: the same run as one go)
+    and draw ``n`` samples there: the game step by step, for stepped scatter plots."""
+    assert list(stops) == sorted(stops) and stops[-1] == config.trainer.max_steps, stops
+    samples = []
+    for i, stop in enumerate(stops):
+        staged = replace(config, trainer=replace(config.trainer, stop_after=stop))
+        result = train(staged, resume=i > 0)
+        gan = build_gan(config)
+        read_weights(gan, config.run_dir / "model.safetensors", "the run just written")
+        samples.append((result.fit.final_step, gan.sample(n, torch.Generator().manual_seed(0))))
+    return samples
 
 
 def _check_unchanged(config: GANTrainConfig) -> None:

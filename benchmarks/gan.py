@@ -1,0 +1,156 @@
+"""GANs on the ring of 8 Gaussians, Fashion-MNIST and MNIST, measured by our own classifier.
+
+    python benchmarks/gan.py                                   # every row (CPU-hours: see below)
+    python benchmarks/gan.py --only fashion-mnist/dcgan 8-gaussians/pacgan
+
+Each row trains one `dlc gan train` run (one CPU thread: ``torch.set_num_threads(1)``), then
+measures it with ``dlc gan eval`` (10,000 samples): on the ring the modes covered and the share
+of samples within 3σ of a mode; on images the Fréchet distance in our judge classifier's feature
+space (``fid_own``) and the classifier score, each next to the same measure on real held-out
+images (``*_real*``), and the rarest / commonest class among 10,000 samples. Rows of separate
+invocations are merged into ``results/gan.json``. ``train_seconds`` is the process CPU time of
+the training (all threads; one here), the honest budget on a machine shared with other jobs;
+wall time is recorded too. Also written: the 1-D game (``line``: D vs D*, saturating vs
+non-saturating generator gradients) and the pictures under ``runs/gan-bench/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from _common import update_results, write_results
+from dlclassics.config import replace
+from dlclassics.gan.commands import GANEvalConfig, evaluate
+from dlclassics.gan.line import (
+    LineConfig,
+    SaturationConfig,
+    optimal_discriminator_experiment,
+    saturation_experiment,
+)
+from dlclassics.gan.loop import GANLoopConfig
+from dlclassics.gan.mixture import ring_means
+from dlclassics.gan.models import ModelConfig
+from dlclassics.gan.pictures import (
+    plot_generator_gradients,
+    plot_optimal_discriminator,
+    stepped_scatter,
+)
+from dlclassics.gan.training import PRESETS, GANTrainConfig, train, train_in_stages
+
+OUT = Path("runs/gan-bench")
+NOTE = (
+    "2-core machine shared with ~9 other jobs: train_seconds is process CPU time on one thread "
+    "(nice 10); wall time is inflated by the sharing"
+)
+IMAGE_LOOP = GANLoopConfig(max_steps=2500, batch_size=64, sample_every=500, checkpoint_every=500)
+
+# run name -> config; "8-gaussians/…" rows are trained in stages for the stepped scatter plot
+RUNS: dict[str, GANTrainConfig] = {
+    "8-gaussians/mlp-gan": replace(PRESETS["ring-collapse"], run_dir=OUT / "ring-mlp-gan"),
+    "8-gaussians/pacgan": replace(PRESETS["ring"], run_dir=OUT / "ring-pacgan"),
+    **{
+        f"{data}/{model}": GANTrainConfig(
+            data=data,  # type: ignore[arg-type]
+            model=model,  # type: ignore[arg-type]
+            run_dir=OUT / f"{data}-{model}",
+            net=ModelConfig(latent=64, width=32, hidden=512),
+            trainer=IMAGE_LOOP,
+        )
+        for data in ("fashion-mnist", "mnist")
+        for model in ("dcgan", "mlp-gan", "cdcgan")
+    },
+}
+KEYS = ("fid_own", "fid_own_real_floor", "classifier_score", "classifier_score_real",
+        "class_share_min", "class_share_max", "modes_covered", "high_quality")  # fmt: skip
+
+
+def run_row(name: str) -> dict[str, Any]:
+    config = RUNS[name]
+    shutil.rmtree(config.run_dir, ignore_errors=True)
+    wall, cpu = time.perf_counter(), time.process_time()
+    if config.data == "8-gaussians":
+        steps = config.trainer.max_steps
+        stops = (250, 1000, 2000, steps)
+        staged = train_in_stages(config, stops)
+        stepped_scatter(
+            [(f"step {s}", x) for s, x in staged],
+            ring_means(config.ring),
+            OUT / f"{config.run_dir.name}-steps.png",
+        )
+    else:
+        train(config)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    result = evaluate(GANEvalConfig(run_dir=config.run_dir, judge_dir=OUT / f"judge-{config.data}"))
+    row = {"run": name, "data": config.data, "model": name.split("/")[1]}
+    row.update({k: result.get(k) for k in KEYS})
+    row.update(
+        train_seconds=round(cpu, 1),
+        train_wall_seconds=round(wall, 1),
+        steps=config.trainer.max_steps,
+        batch_size=config.trainer.batch_size,
+        pack=config.net.pack,
+        loss=config.loss,
+        run_dir=str(config.run_dir),
+        note=NOTE,
+    )
+    logging.info("%s", json.dumps(row))
+    return row
+
+
+def line_experiments() -> dict[str, Any]:
+    """The 1-D game: D vs D*, and the generator's gradient with either loss."""
+    line = LineConfig()
+    d = optimal_discriminator_experiment(line)
+    plot_optimal_discriminator(
+        d.x, d.d, d.d_star, line.data.density(d.x), line.fake.density(d.x),
+        OUT / "optimal-d.png", title=f"E|D − D*| = {d.error:.3f}",
+    )  # fmt: skip
+    sat = SaturationConfig()
+    curves = {loss: saturation_experiment(sat, loss) for loss in ("saturating", "non-saturating")}
+    plot_generator_gradients(
+        [(k, r.grad_norm, r.mean) for k, r in curves.items()],
+        OUT / "generator-gradients.png",
+        data_mean=sat.data.mean,
+        title="G(z) = μ + s·z starts at μ = −2 (data at 2); D rejects its samples",
+    )
+    return {
+        "optimal_d_error": d.error,
+        "optimal_d_max_error": d.max_error,
+        **{f"{k}_grad_norm_first_50": float(np.mean(r.grad_norm[:50])) for k, r in curves.items()},
+        **{f"{k}_mu_after_{sat.steps}": float(r.mean[-1]) for k, r in curves.items()},
+        "data_mean": sat.data.mean,
+        "start_mean": sat.start.mean,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", choices=[*RUNS, "line"], help="rows to (re)run")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    torch.set_num_threads(1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    names = args.only or ["line", *RUNS]
+    if "line" in names:
+        line = line_experiments()
+        logging.info("line: %s", json.dumps(line))
+        write_results("gan_line", "the GAN game on a line (1-D Gaussians)", [line])
+    rows = []
+    for name in names:
+        if name == "line":
+            continue
+        rows.append(run_row(name))
+        update_results("gan", "GANs: own-classifier FID, classifier score, modes", rows, key="run")
+
+
+if __name__ == "__main__":
+    main()
