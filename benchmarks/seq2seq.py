@@ -38,7 +38,10 @@ same, so the output layer, not the cell, made the difference; Luong now uses ``a
 = E = 128, Bahdanau's deep-output width (0.48 against 0.45 CPU-s a step); (2) per-step
 learning — at 150 CPU-s each (BPE 4000, pairs ≤ 30 tokens; 274 and 291 steps) Luong's best
 validation loss was 5.74 against Bahdanau's 5.09, its token accuracy stalling at 0.16 from
-step 150 on where Bahdanau's rose to 0.21; the cause of this gap is not found (the deep
+step 150 on where Bahdanau's rose to 0.21. Probes of 150 steps on the same buckets
+(validation loss on 4 val buckets): gru-bahdanau 5.14, lstm-luong at the paper's width 5.54,
+gru-luong (width E) 5.45, lstm-luong without input feeding (width E) 5.78 — the LSTM accounts
+for a little of it, input feeding helps; the cause of the rest is not found (the deep
 output's direct path from e(y_{t−1}) and c_t, which Luong's W_s h̃ lacks, is the first
 suspect). That round was not decoded (both models far from translating at that loss), so the
 file has no round where Luong and Bahdanau share a budget at the new width.
