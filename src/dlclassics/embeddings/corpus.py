@@ -7,7 +7,8 @@
 1. **an existing file**: text with one sentence per line and tokens separated by whitespace
    (the input of ``word2vec.c`` and gensim's ``LineSentence``), its tokens kept as given;
    ``--encoding`` if it is not UTF-8; ``--segment jieba`` for raw Chinese text, which jieba
-   then segments into words (punctuation dropped);
+   then segments into words (punctuation dropped). A ``.gz``, ``.bz2`` or ``.xz`` file is
+   decompressed as it is read; a directory stands for its files (sorted, recursively);
 2. otherwise **a registered corpus**, read whole (train, val and test) in its ``words``
    view: ``sotu`` (64,668 sentences, 1,803,902 words), ``brown`` (57,159 / 1,013,319),
    ``bible-en`` (30,861 verses, 745,709 words), ``moby-dick`` (10,152 / 212,249),
