@@ -97,7 +97,12 @@ def tfidf_logreg(data: str) -> dict[str, Any]:
         x[s] = hstack([v.transform(texts[s]) for v in vectorizers]).tocsr()
     scores = {}
     for c in C_GRID:
-        model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+        # liblinear is binary only (one-vs-rest is gone from scikit-learn); lbfgs fits the
+        # multinomial model of the 15 genres
+        binary = len(set(y["train"])) == 2
+        model = LogisticRegression(
+            C=c, max_iter=2000 if binary else 300, solver="liblinear" if binary else "lbfgs"
+        )
         model.fit(x["train"], y["train"])
         scores[c] = (float((model.predict(x["val"]) == y["val"]).mean()), model)
     best_c = max(C_GRID, key=lambda c: scores[c][0])
