@@ -299,7 +299,8 @@ def _equal_ladder(r: Results, kn3: float) -> list[str]:
         f"Each neural model trained for {' / '.join(fmt(b, 0) for b in budgets)} CPU-s (one "
         "thread), the same data and vocabulary; validation perplexity against CPU seconds for "
         "all of them: `benchmarks/results/lm_brown_equal.png`. The KN trigram's test "
-        f"perplexity is {fmt(kn3)}.",
+        f"perplexity is {fmt(kn3)}. The budget counts training steps; CPU s used is the whole "
+        "call (the step-cost calibration, validations every 100 steps, the final scoring).",
         "",
     ]
     table_rows = [
