@@ -22,9 +22,10 @@ Measured (seed 0, 2026-12-05, one thread on a 2-core machine shared with ~9 othe
   (stepped scatter) and ends on 7/8 modes, 90.3 % (65 CPU s). Target 8/8 with ≥ 80 %: not met;
 * Fashion-MNIST, 2,500 steps of batch 64 (2.9 epochs): DCGAN fid_own 63.9, classifier score
   4.42, classes 5.7–15.5 % (173 CPU s); MLP GAN fid_own 120.0, score 3.89, classes 3.4–31.3 %
-  (66 CPU s); real floor: fid_own 0.34, score 7.58. Targets (classes 7–13 %, score ≥ 8.0):
-  not met — the runs were cut to 2,500 steps by the shared machine, and the judge scores real
-  test images only 7.58, so 8.0 is out of reach of this judge. MNIST and cDCGAN rows: not run.
+  (66 CPU s); cDCGAN fid_own 82.0, score 7.01, classes 6.6–14.2 % (184 CPU s); real floor:
+  fid_own 0.34, score 7.58. Targets (classes 7–13 %, score ≥ 8.0): not met — the runs were cut
+  to 2,500 steps by the shared machine, and the judge scores real test images only 7.58, so
+  8.0 is out of reach of this judge. MNIST rows: not run.
 """
 
 from __future__ import annotations
