@@ -10,11 +10,12 @@ vocabulary are removed first, as in ``cooccur.c``). X is symmetric.
 
 Counting streams the corpus in chunks: a Numba kernel lists a chunk's (i, j, 1/d) entries,
 they are sorted by the key ``i·V + j`` and summed (NumPy), and merged into the runs held in
-memory. When those exceed ``memory_mb``, they are *spilled*: appended to ``partitions``
-files in a temporary directory, split by row range. At the end each partition is read,
-sorted and summed on its own, so counting never holds more than about ``memory_mb`` plus
-one partition. The result (int32 row and column, float64 value: 16 bytes per non-zero) is
-held in memory for training.
+memory whenever the runs added since the last merge outgrow its result, so memory follows
+the distinct entries, not the corpus length. When those exceed ``memory_mb``, they are
+*spilled*: appended to ``partitions`` files in a temporary directory, split by row range. At
+the end each partition is read, sorted and summed on its own, so counting never holds more
+than about ``memory_mb`` plus one partition. The result (int32 row and column, float64
+value: 16 bytes per non-zero) is held in memory for training.
 
 >>> import numpy as np
 >>> X = count_cooccurrences([np.array([0, 1, 2], np.int32)], vocab_size=3, window=2)
@@ -116,7 +117,8 @@ def count_cooccurrences(
     V = vocab_size
     budget = max(1, int(memory_mb * 2**20 / ENTRY_BYTES))  # entries held before a spill
     runs: list[tuple[np.ndarray, np.ndarray]] = []
-    held = 0
+    held = 0  # entries in runs
+    merged = 0  # entries of runs[0] at the last merge
     with tempfile.TemporaryDirectory(prefix="dlc-cooccur-", dir=tmp_dir) as tmp:
         spill = _Spill(Path(tmp), V, partitions)
         for chunk in chunk_sentences(sentences, chunk_words):
@@ -124,13 +126,15 @@ def count_cooccurrences(
             run = _reduce(rows.astype(np.int64) * V + cols, weights)
             runs.append(run)
             held += len(run[0])
-            if held > budget // 2 and len(runs) > 1:  # merge the runs held so far
+            # merge once the runs since the last merge outgrow its result (geometric, so
+            # memory stays near the distinct entries however long the corpus), or the budget
+            if len(runs) > 1 and (held - merged > merged or held > budget // 2):
                 runs = [_reduce(np.concatenate([k for k, _ in runs]),
                                 np.concatenate([v for _, v in runs]))]  # fmt: skip
-                held = len(runs[0][0])
+                held = merged = len(runs[0][0])
             if held > budget // 2:  # still too big: spill
                 spill.write(*runs[0])
-                runs, held = [], 0
+                runs, held, merged = [], 0, 0
         if spill.count:
             for run in runs:
                 spill.write(*run)
