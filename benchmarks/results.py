@@ -420,7 +420,8 @@ def language_models(r: Results) -> list[str]:
     rows = []
     for row in r.rows("ngram", table="score"):
         rows.append(
-            [row["impl"], raw(row["log10_prob"]), raw(row["perplexity"]), raw(row["seconds"]),
+            [f"{row['impl']}, input: {row.get('input', 'lines')}", raw(row["log10_prob"]),
+             raw(row["perplexity"]), raw(row["seconds"]),
              f"{row['speedup_vs_kenlm']}×", raw(row["arpa_load_seconds"]),
              cmds.ref(r.command("ngram", row))]
         )  # fmt: skip
@@ -818,7 +819,7 @@ def headline(r: Results) -> list[str]:
          "no peer run", _cell(r, "vision", resnet, None)]
     )  # fmt: skip
 
-    kn = r.one("ngram", table="score", impl="dlclassics")
+    kn = r.one("ngram", table="score", impl="dlclassics", input="lines")
     kenlm = next(x for x in r.rows("ngram", table="score") if x["impl"] != "dlclassics")
     rows.append(
         ["n-gram LMs: our KN trigram's ARPA file scored on Brown test",

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from dlclassics import __version__
-from dlclassics.commands import Command, Family, Group
+from dlclassics.commands import Command, Family, Group, set_invocation
 from dlclassics.errors import UserError
 from dlclassics.families import commands as family_commands
 from dlclassics.families import groups
@@ -140,6 +140,7 @@ def _one_line(tyro_error: str) -> str:
 
 def run(argv: Sequence[str]) -> int:
     args = list(argv)
+    set_invocation(args)
     if not args or args[0] in ("-h", "--help"):
         print(_usage())
         return 0 if args else 2

@@ -16,10 +16,25 @@ option has the dataclass field's type, default and comment as its help text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+_INVOCATION: ContextVar[tuple[str, ...]] = ContextVar("dlc_invocation", default=())
+
+
+def set_invocation(argv: Sequence[str]) -> None:
+    """Record the arguments of the ``dlc`` command being run (called by :mod:`dlclassics.cli`)."""
+    _INVOCATION.set(tuple(argv))
+
+
+def invocation() -> str:
+    """The running command as a shell line, ``dlc mlp boundary --widths 2 8``, for the results
+    files that record the command that made them (the same whether run from a shell or a test)."""
+    return shlex.join(["dlc", *_INVOCATION.get()])
 
 
 class Resumable(Protocol):

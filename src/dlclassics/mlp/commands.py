@@ -10,7 +10,6 @@ dlc mlp activations --out runs/mlp-activations                # sigmoid/tanh/ReL
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +17,7 @@ from typing import Any, Literal
 import torch
 from torch.utils.data import TensorDataset
 
-from dlclassics.commands import Command
+from dlclassics.commands import Command, invocation
 from dlclassics.config import replace
 from dlclassics.data.images import IMAGE_PIXELS, ImageData
 from dlclassics.data.tensors import CLASS_NAMES, image_dataset
@@ -125,7 +124,7 @@ def eval_command(config: MLPEvalConfig) -> int:
 
 
 def boundary_command(config: BoundaryConfig) -> int:
-    result = run_boundary(config, command=" ".join(["dlc", *sys.argv[1:]]))
+    result = run_boundary(config, command=invocation())
     print("data set  λ       width  train   val")
     for row in result["rows"]:
         print(f"{row['dataset']:8}  {row['l2']:<6g}  {row['width']:5}  "
@@ -135,7 +134,7 @@ def boundary_command(config: BoundaryConfig) -> int:
 
 
 def activations_command(config: StudyConfig) -> int:
-    result = run_study(config, command=" ".join(["dlc", *sys.argv[1:]]))
+    result = run_study(config, command=invocation())
     last = f"L{config.depth}"
     print(f"activation  init         val acc  h std L1 → {last}   ∂W std L1 → {last}   dead")
     for r in result["summary"]:
