@@ -337,10 +337,12 @@ def count_ngrams_external(
         n_sentences = 0
         for b, chunk in enumerate(_stream_blocks(sentences, vocab, block_tokens)):
             block = count_block([chunk], vocab, order)
+            del chunk  # freed before the next block is read
             unigrams += block.unigrams
             n_sentences += block.sentences
-            for n, (words, counts) in enumerate(zip(block.words, block.counts, strict=True), 2):
-                runs[n - 2].append(FileRun.write(Path(tmp) / f"b{b}.o{n}", words, counts))
+            for n in range(2, order + 1):
+                stem = Path(tmp) / f"b{b}.o{n}"
+                runs[n - 2].append(FileRun.write(stem, block.words[n - 2], block.counts[n - 2]))
             del block
         per_run = max(1 << 10, merge_rows // max(1, len(runs[0]) if runs else 1))
         return merge_tables(vocab, unigrams, runs, sentences=n_sentences, merge_rows=per_run)

@@ -90,8 +90,10 @@ def _blocks(
         flat.extend(chain.from_iterable(batch))
         lengths.extend(map(len, batch))
         if len(flat) >= chunk_tokens:
-            yield flat, lengths
-            flat, lengths = [], []
+            # hand the block over without keeping a reference while suspended, so the
+            # caller can free its strings before asking for the next block
+            ready, flat, lengths = [(flat, lengths)], [], []
+            yield ready.pop()
     if lengths:
         yield flat, lengths
 
@@ -143,6 +145,7 @@ def encode(
             at = int(np.argmax(words < 0))
             raise _reserved_error(flat[at], sum(done) + at, [*done, *lengths])
         done.extend(lengths)
+        del flat  # the block's strings: not held while the caller counts the chunk
         yield frame(words, lengths)
 
 
