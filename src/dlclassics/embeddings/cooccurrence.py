@@ -8,14 +8,21 @@ the released ``cooccur.c``); note 001 §0.2 (glove) and §0.1's drawback "没有
 ``j`` at distance ``d ≤ window`` on either side (a symmetric window; words outside the
 vocabulary are removed first, as in ``cooccur.c``). X is symmetric.
 
-Counting streams the corpus in chunks: a Numba kernel lists a chunk's (i, j, 1/d) entries,
-they are sorted by the key ``i·V + j`` and summed (NumPy), and merged into the runs held in
-memory whenever the runs added since the last merge outgrow its result, so memory follows
-the distinct entries, not the corpus length. When those exceed ``memory_mb``, they are
-*spilled*: appended to ``partitions`` files in a temporary directory, split by row range. At
-the end each partition is read, sorted and summed on its own, so counting never holds more
-than about ``memory_mb`` plus one partition. The result (int32 row and column, float64
-value: 16 bytes per non-zero) is held in memory for training.
+Counting streams the corpus in chunks into a buffer of fixed size, set by ``memory_mb``: a
+Numba kernel writes each pair's key ``i·V + j`` and weight into it. When the buffer is full
+it is sorted by key and equal keys are summed (NumPy); if that leaves it more than half full,
+the sorted entries are *spilled* to disk as a run, and the buffer starts again. At the end
+the runs are merged a slice at a time (the external merge of :mod:`dlclassics.data.spill`,
+as ``cooccur.c`` merges its overflow files). Memory is therefore the buffer plus the result
+— it depends on ``memory_mb`` and on the distinct entries (the vocabulary), not on the
+length of the corpus. The result (int32 row and column, float64 value: 16 bytes per
+non-zero) is held in memory for training.
+
+The weights are summed exactly: for a window up to :data:`EXACT_WINDOW` each ``1/d`` is
+counted as the integer ``L/d``, ``L = lcm(1, …, window)`` (2,520 for a window of 10), and
+``X_ij`` is the integer sum divided by ``L`` once. So X does not depend on the order in which
+entries were summed: a spilled count equals the in-memory count bit for bit. Wider windows
+sum ``1/d`` in float64, equal up to rounding.
 
 >>> import numpy as np
 >>> X = count_cooccurrences([np.array([0, 1, 2], np.int32)], vocab_size=3, window=2)
@@ -25,6 +32,7 @@ value: 16 bytes per non-zero) is held in memory for training.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,12 +40,17 @@ from pathlib import Path
 
 import numpy as np
 
+from dlclassics.data import spill
 from dlclassics.embeddings import kernels
 from dlclassics.embeddings.corpus import chunk_sentences
 
-__all__ = ["Cooccurrence", "count_cooccurrences"]
+__all__ = ["EXACT_WINDOW", "Cooccurrence", "count_cooccurrences"]
 
-ENTRY_BYTES = 16  # an int64 key and a float64 sum per entry while counting
+# buffer bytes per entry: its int64 key and value (16), and the sort's index and copy (16);
+# a few more for the sum's masks
+ENTRY_BYTES = 36
+MIN_ENTRIES = 1 << 10  # the smallest buffer, whatever the budget
+EXACT_WINDOW = 22  # lcm(1, …, 22) < 2^31: integer weights cannot overflow int64 in practice
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,7 @@ class Cooccurrence:
     cols: np.ndarray  # (nnz,) int32: context word j
     values: np.ndarray  # (nnz,) float64: X_ij
     vocab_size: int
-    spills: int = 0  # how many times counting spilled to disk
+    spills: int = 0  # how many sorted runs counting wrote to disk
 
     def __len__(self) -> int:
         return len(self.values)
@@ -60,47 +73,29 @@ class Cooccurrence:
         return X
 
 
-def _reduce(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort by key and sum the values of equal keys."""
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
-    if len(keys) == 0:
-        return keys, values
-    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    return keys[first], np.add.reduceat(values, first)
+def distance_weights(window: int) -> tuple[np.ndarray, int]:
+    """``weights[d]`` for d = 0 … window, and the unit L they count in: ``X = Σ weights / L``.
+
+    Integers ``L/d`` with ``L = lcm(1, …, window)`` up to :data:`EXACT_WINDOW`, else
+    float64 ``1/d`` with L = 1.
+    """
+    d = np.arange(window + 1)
+    if window <= EXACT_WINDOW:
+        L = math.lcm(*range(1, window + 1))
+        return np.concatenate(([0], L // d[1:])).astype(np.int64), L
+    return np.concatenate(([0.0], 1.0 / d[1:])), 1
 
 
-class _Spill:
-    """Row-range partitions on disk; each is appended to, then reduced on its own."""
-
-    def __init__(self, directory: Path, vocab_size: int, partitions: int) -> None:
-        self.directory = directory
-        self.partitions = partitions
-        # key boundaries of the partitions: rows [p·V/P, (p+1)·V/P)
-        rows = (np.arange(partitions + 1, dtype=np.int64) * vocab_size) // partitions
-        self.bounds = rows * vocab_size
-        self.count = 0
-
-    def _paths(self, p: int) -> tuple[Path, Path]:
-        return self.directory / f"part{p}.keys", self.directory / f"part{p}.values"
-
-    def write(self, keys: np.ndarray, values: np.ndarray) -> None:
-        cuts = np.searchsorted(keys, self.bounds)
-        for p in range(self.partitions):
-            a, b = cuts[p], cuts[p + 1]
-            if b > a:
-                key_path, value_path = self._paths(p)
-                with key_path.open("ab") as f:
-                    f.write(keys[a:b].tobytes())
-                with value_path.open("ab") as f:
-                    f.write(values[a:b].tobytes())
-        self.count += 1
-
-    def read(self) -> Iterable[tuple[np.ndarray, np.ndarray]]:
-        for p in range(self.partitions):
-            key_path, value_path = self._paths(p)
-            if key_path.exists():
-                yield _reduce(np.fromfile(key_path, np.int64), np.fromfile(value_path, np.float64))
+def _sum_in_place(keys: np.ndarray, values: np.ndarray, n: int) -> int:
+    """Sort the buffer's first n entries by key and sum equal keys; the distinct count."""
+    order = np.argsort(keys[:n])
+    keys[:n] = keys[:n][order]
+    values[:n] = values[:n][order]
+    del order
+    distinct, sums = spill.sum_sorted(keys[:n], values[:n])
+    m = len(distinct)
+    keys[:m], values[:m] = distinct, sums
+    return m
 
 
 def count_cooccurrences(
@@ -110,44 +105,70 @@ def count_cooccurrences(
     window: int = 10,
     memory_mb: float = 1024.0,
     chunk_words: int = 100_000,
-    partitions: int = 16,
     tmp_dir: str | Path | None = None,
 ) -> Cooccurrence:
-    """X from a stream of id arrays (one per sentence, ids in ``[0, vocab_size)``)."""
+    """X from a stream of id arrays (one per sentence, ids in ``[0, vocab_size)``).
+
+    ``memory_mb`` sizes the buffer (:data:`ENTRY_BYTES` per entry, sorting included);
+    ``chunk_words``: words handed to the kernel at a time (fewer if the buffer is small);
+    sorted runs are spilled under ``tmp_dir`` (the system's temporary directory when None).
+    """
+    if window < 1:
+        raise ValueError(f"window={window} must be ≥ 1")
     V = vocab_size
-    budget = max(1, int(memory_mb * 2**20 / ENTRY_BYTES))  # entries held before a spill
-    runs: list[tuple[np.ndarray, np.ndarray]] = []
-    held = 0  # entries in runs
-    merged = 0  # entries of runs[0] at the last merge
+    weights, L = distance_weights(window)
+    capacity = max(MIN_ENTRIES, int(memory_mb * 2**20 / ENTRY_BYTES))  # buffer entries
+    keys = np.empty(capacity, np.int64)  # pages are touched only as the buffer fills
+    values = np.empty(capacity, weights.dtype)
+    n = 0  # entries in the buffer
+    words_per_chunk = max(1, min(chunk_words, capacity // (8 * window)))  # ≤ ¼ of the buffer
     with tempfile.TemporaryDirectory(prefix="dlc-cooccur-", dir=tmp_dir) as tmp:
-        spill = _Spill(Path(tmp), V, partitions)
-        for chunk in chunk_sentences(sentences, chunk_words):
-            rows, cols, weights = kernels.cooccurrence_pairs(chunk.ids, chunk.starts, window)
-            run = _reduce(rows.astype(np.int64) * V + cols, weights)
-            runs.append(run)
-            held += len(run[0])
-            # merge once the runs since the last merge outgrow its result (geometric, so
-            # memory stays near the distinct entries however long the corpus), or the budget
-            if len(runs) > 1 and (held - merged > merged or held > budget // 2):
-                runs = [_reduce(np.concatenate([k for k, _ in runs]),
-                                np.concatenate([v for _, v in runs]))]  # fmt: skip
-                held = merged = len(runs[0][0])
-            if held > budget // 2:  # still too big: spill
-                spill.write(*runs[0])
-                runs, held, merged = [], 0, 0
-        if spill.count:
-            for run in runs:
-                spill.write(*run)
-            parts = list(spill.read())
-        else:
-            parts = [
-                _reduce(
-                    np.concatenate([k for k, _ in runs] or [np.zeros(0, np.int64)]),
-                    np.concatenate([v for _, v in runs] or [np.zeros(0)]),
-                )
-            ]
-    keys = np.concatenate([k for k, _ in parts])
-    values = np.concatenate([v for _, v in parts])
+        runs: list[spill.FileRun] = []
+
+        def write_run(run_keys: np.ndarray, run_values: np.ndarray) -> None:
+            runs.append(spill.FileRun.write(Path(tmp) / f"run{len(runs)}", run_keys, run_values))
+
+        for chunk in chunk_sentences(sentences, words_per_chunk):
+            need = kernels.pair_bound(chunk.starts, window)
+            if n + need > capacity:  # full: sum it, and spill it unless that freed half
+                n = _sum_in_place(keys, values, n)
+                if n > capacity // 2 or n + need > capacity:
+                    write_run(keys[:n], values[:n])
+                    n = 0
+            if need > capacity:  # one chunk beyond the whole buffer (a tiny budget)
+                k, v = np.empty(need, np.int64), np.empty(need, weights.dtype)
+                kernels.cooccurrence_pairs(chunk.ids, chunk.starts, window, V, weights, k, v, 0)
+                write_run(*spill.sort_and_sum(k, v))
+                continue
+            n = kernels.cooccurrence_pairs(
+                chunk.ids, chunk.starts, window, V, weights, keys, values, n
+            )
+        n = _sum_in_place(keys, values, n)
+        if not runs:
+            return _result(keys[:n], values[:n], V, L, spills=0)
+        write_run(keys[:n], values[:n])
+        del keys, values  # the buffer; the merge holds a slice of each run instead
+        return _merge(runs, V, L, Path(tmp), slice_rows=max(1, capacity // (2 * len(runs))))
+
+
+def _result(keys: np.ndarray, values: np.ndarray, V: int, L: int, spills: int) -> Cooccurrence:
     return Cooccurrence(
-        (keys // V).astype(np.int32), (keys % V).astype(np.int32), values, V, spill.count
+        (keys // V).astype(np.int32), (keys % V).astype(np.int32), values / L, V, spills
+    )
+
+
+def _merge(runs: list[spill.FileRun], V: int, L: int, tmp: Path, slice_rows: int) -> Cooccurrence:
+    """Merge the runs into X, writing it to disk as it comes so only X itself is held."""
+    paths = [tmp / "X.rows", tmp / "X.cols", tmp / "X.values"]
+    with paths[0].open("wb") as rows, paths[1].open("wb") as cols, paths[2].open("wb") as xs:
+        for keys, values in spill.merge_runs(runs, slice_rows):
+            (keys // V).astype(np.int32).tofile(rows)
+            (keys % V).astype(np.int32).tofile(cols)
+            (values / L).tofile(xs)
+    return Cooccurrence(
+        np.fromfile(paths[0], np.int32),
+        np.fromfile(paths[1], np.int32),
+        np.fromfile(paths[2], np.float64),
+        V,
+        len(runs),
     )

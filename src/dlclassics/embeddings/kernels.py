@@ -49,6 +49,7 @@ __all__ = [
     "hs_step",
     "next_random",
     "ns_step",
+    "pair_bound",
     "sg_pair",
     "train_sentences",
 ]
@@ -342,33 +343,40 @@ def train_sentences(
 
 @njit(nogil=True, cache=True)
 def cooccurrence_pairs(
-    ids: np.ndarray, starts: np.ndarray, window: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (word, context, 1/distance) of a symmetric window, both directions.
+    ids: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    vocab_size: int,
+    weights: np.ndarray,
+    keys: np.ndarray,
+    values: np.ndarray,
+    at: int,
+) -> int:
+    """Every (word i, context j) pair of a symmetric window, both directions, unreduced.
 
-    Returns ``(rows int32, cols int32, weights float64)``, unreduced (one entry per
-    occurrence); the caller sums duplicates.
+    Writes the key ``i·V + j`` and ``weights[d]`` (the weight of distance d) of each pair
+    to ``keys`` and ``values`` from index ``at`` (the caller leaves room for
+    :func:`pair_bound` entries) and returns the index after the last.
     """
-    bound = 0
-    for s in range(starts.shape[0] - 1):
-        n = starts[s + 1] - starts[s]
-        for i in range(n):
-            bound += 2 * min(i, window)
-    rows = np.empty(bound, dtype=np.int32)
-    cols = np.empty(bound, dtype=np.int32)
-    weights = np.empty(bound, dtype=np.float64)
-    k = 0
+    k = at
     for s in range(starts.shape[0] - 1):
         a, b = starts[s], starts[s + 1]
         for i in range(a, b):
             for d in range(1, window + 1):
                 if i - d < a:
                     break
-                x = 1.0 / d
-                rows[k], cols[k], weights[k] = ids[i], ids[i - d], x
-                rows[k + 1], cols[k + 1], weights[k + 1] = ids[i - d], ids[i], x
+                w, c = np.int64(ids[i]), np.int64(ids[i - d])
+                keys[k], values[k] = w * vocab_size + c, weights[d]
+                keys[k + 1], values[k + 1] = c * vocab_size + w, weights[d]
                 k += 2
-    return rows, cols, weights
+    return k
+
+
+def pair_bound(starts: np.ndarray, window: int) -> int:
+    """How many pairs :func:`cooccurrence_pairs` writes for sentences ``starts``."""
+    n = np.diff(starts)  # sentence lengths
+    short = np.minimum(n, window + 1)  # word i pairs with min(i, window) words before it
+    return int(2 * ((short * (short - 1)) // 2 + (n - short) * window).sum())
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)

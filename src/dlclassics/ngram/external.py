@@ -15,10 +15,11 @@ each block, merge the sorted streams from disk):
    radix-sort counting of :mod:`~dlclassics.ngram.counts`) and *spills* each order's
    table — the distinct n-grams as word-id rows in lexicographic order, and their
    counts — to a run file in a temporary directory;
-3. **merge** — order by order, a k-way merge reads every run a slice of ``merge_rows`` rows
-   at a time, maps each row w_1 … w_n to the key ``index(w_1 … w_{n−1}) · V + w_n`` of the
-   (already merged) lower orders, and sums equal keys. All rows up to the smallest last
-   key of the runs' current slices are final, so at most one slice per run is held.
+3. **merge** — order by order, the k-way merge of :mod:`dlclassics.data.spill` reads every
+   run a slice of ``merge_rows`` rows at a time, maps each row w_1 … w_n to the key
+   ``index(w_1 … w_{n−1}) · V + w_n`` of the (already merged) lower orders, and sums equal
+   keys. All rows up to the smallest last key of the runs' current slices are final, so at
+   most one slice per run is held.
 
 The merged tables equal the in-memory path's (tested), so every smoother and
 :func:`~dlclassics.ngram.arpa.write_arpa` produce the same ARPA file, byte for byte.
@@ -49,6 +50,7 @@ from typing import Protocol
 
 import numpy as np
 
+from dlclassics.data import spill
 from dlclassics.data.corpora import RESERVED
 from dlclassics.data.vocab import SPECIALS, Vocab
 from dlclassics.errors import ConfigError, DataError
@@ -232,47 +234,30 @@ def _keys(index: NGramIndex, words: np.ndarray) -> np.ndarray:
     return prefix * index.vocab_size + words[:, -1]
 
 
+@dataclass(frozen=True)
+class _KeyedRun:
+    """A run of word rows read as the keys of :func:`_keys` (a :class:`spill.Run`)."""
+
+    run: Run
+    index: NGramIndex
+
+    @property
+    def rows(self) -> int:
+        return self.run.rows
+
+    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        words, counts = self.run.read(start, stop)
+        return _keys(self.index, words.astype(np.int64)), counts
+
+
 def _merge_order(
     index: NGramIndex, runs: Sequence[Run], merge_rows: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct keys of one order over all runs, and their summed counts."""
-    pos = [0] * len(runs)  # rows of each run read so far
-    held: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.zeros(0, np.int64), np.zeros(0, np.int64)) for _ in runs
-    ]
-    out_keys: list[np.ndarray] = []
-    out_counts: list[np.ndarray] = []
-    while True:
-        for r, run in enumerate(runs):  # refill the slices used up
-            if len(held[r][0]) == 0 and pos[r] < run.rows:
-                stop = min(pos[r] + merge_rows, run.rows)
-                words, counts = run.read(pos[r], stop)
-                held[r] = (_keys(index, words.astype(np.int64)), counts)
-                pos[r] = stop
-        live = [r for r in range(len(runs)) if len(held[r][0])]
-        if not live:
-            break
-        # rows ≤ the smallest last key among runs with more to read are final
-        waiting = [held[r][0][-1] for r in live if pos[r] < runs[r].rows]
-        bound = min(waiting) if waiting else None
-        keys_parts, count_parts = [], []
-        for r in live:
-            keys, counts = held[r]
-            cut = len(keys) if bound is None else int(np.searchsorted(keys, bound, "right"))
-            keys_parts.append(keys[:cut])
-            count_parts.append(counts[:cut])
-            held[r] = (keys[cut:], counts[cut:])
-        keys = np.concatenate(keys_parts)
-        counts = np.concatenate(count_parts)
-        order = np.argsort(keys, kind="stable")  # a merge of sorted runs: timsort is fast
-        keys, counts = keys[order], counts[order]
-        if len(keys):
-            first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            out_keys.append(keys[first])
-            out_counts.append(np.add.reduceat(counts, first))
-    if not out_keys:
+    merged = list(spill.merge_runs([_KeyedRun(run, index) for run in runs], merge_rows))
+    if not merged:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_keys), np.concatenate(out_counts)
+    return np.concatenate([k for k, _ in merged]), np.concatenate([c for _, c in merged])
 
 
 def merge_tables(
