@@ -12,6 +12,11 @@ records for that row (:func:`command_of`). A row with none is printed "(command 
 recorded)". The targets quoted are the "Target(s)" paragraph of each benchmark script's
 docstring. The prose between the tables is written here and holds no figure of its own.
 
+The studies kept in subfolders (``benchmarks/results/<study>/*.json`` beside their pictures)
+are read too; a committed PNG a file names is embedded with a link relative to RESULTS.md.
+A renderer finds rows by their keys, never by position or count, and prints "—" for an
+optional key a row lacks, so rows appended later render without a change here.
+
 README.md keeps one headline table between the ``<!-- results:begin -->`` and
 ``<!-- results:end -->`` markers; nothing else in README is touched. The standard library
 is enough: the test suite runs this without torch.
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,8 +43,9 @@ Row = dict[str, Any]
 
 # Scripts that rewrite their whole results file from one run: its `command` made every row.
 SINGLE_RUN = frozenset(
-    {"beam_speed", "classic", "classic_quick", "mlp", "ngram", "vision_ops", "word2vec_zh"}
-)
+    {"beam_speed", "classic", "classic_quick", "classify_gradients", "classify_transfer",
+     "features", "gan_line", "mlp", "ngram", "poem", "vision_ops", "word2vec_zh"}
+)  # fmt: skip
 
 
 def command_of(name: str, doc: dict[str, Any], row: Row) -> str | None:
@@ -55,6 +62,10 @@ def command_of(name: str, doc: dict[str, Any], row: Row) -> str | None:
         return doc.get("word2vec_command")
     if name == "seq2seq" and row.get("round") in _report_rounds(str(doc["command"])):
         return str(doc["command"])  # a round the last report collected (its --root / --also)
+    if name == "classify":
+        # classify.py gives the rows it keeps from earlier runs their command; its own rows
+        # carry none: the file's command made them
+        return str(doc["command"])
     return None
 
 
@@ -94,9 +105,15 @@ class Results:
     """The results files, read once; rows are found by their fields, never by position."""
 
     def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.docs = {
             path.stem: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(directory.glob("*.json"))
+        }
+        # the studies under subfolders (pictures beside their JSON), by relative path
+        self.studies = {
+            path.relative_to(directory).as_posix(): json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(directory.glob("*/*.json"))
         }
         self.used: set[str] = set()
 
@@ -121,6 +138,23 @@ class Results:
     def source(self, name: str) -> str:
         doc = self.doc(name)
         return f"`benchmarks/results/{name}.json` ({doc['date']}; {doc['machine']})"
+
+    def study(self, path: str) -> dict[str, Any] | None:
+        """The JSON at ``<results>/<path>`` (a subfolder's), or None if it is not there."""
+        if path in self.studies:
+            self.used.add(path)
+        return self.studies.get(path)
+
+    def picture(self, path: str, alt: str, *, under: str = "") -> list[str]:
+        """A markdown image of a PNG in the results folder, linked relative to RESULTS.md;
+        none if the file is absent. ``path`` as a file lists it: from the repository root,
+        or from the results folder (or its subfolder ``under``)."""
+        for base in (ROOT, self.directory / under, self.directory):
+            found = (base / path).resolve()
+            if found.is_file() and found.is_relative_to(self.directory.resolve()):
+                link = Path(os.path.relpath(found, HERE)).as_posix()
+                return [f"![{alt}]({link})", ""]
+        return []
 
 
 class Commands:
@@ -163,18 +197,25 @@ def below(ours: float, baseline: float) -> str:
     return f"{100 * (1 - ours / baseline):.1f} %"
 
 
-def targets(script: str) -> str:
-    """The "Target(s)" paragraph of ``benchmarks/<script>.py``'s docstring, one line."""
+def targets(script: str, *, stated: bool = True) -> str:
+    """The "Target(s)" paragraph of ``benchmarks/<script>.py``'s docstring, one line; with
+    ``stated=False`` a script without one gets a line saying so (its docstring describes it)."""
     path = HERE / f"{script}.py"
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     for paragraph in doc.split("\n\n"):
         if paragraph.startswith("Target"):
             text = " ".join(paragraph.split()).replace("``", "`")
             return f"{text} (`benchmarks/{script}.py`)"
+    if not stated:
+        return f"No targets paragraph: the experiment is described in `benchmarks/{script}.py`."
     raise ValueError(f"benchmarks/{script}.py: its docstring has no 'Targets' paragraph")
 
 
 # --- the sections of RESULTS.md ---------------------------------------------------------
+
+
+# what a vision.json row may say about itself, by key
+VISION_NOTES = {"load_average": "machine load", "resumed": "resumed", "note": "note"}
 
 
 def images(r: Results) -> list[str]:
@@ -251,21 +292,30 @@ def images(r: Results) -> list[str]:
     cmds = Commands()
     out += ["### CNNs", ""]
     out += [f"From {r.source('vision')}. {r.doc('vision')['notes']}", ""]
-    rows = []
+    rows, notes = [], []
     for row in r.doc("vision")["rows"]:
         if "model" not in row:
             continue
         cpu = fmt(row["train_cpu_seconds"], 1) if "train_cpu_seconds" in row else "—"
+        said = [f"{label}: {row[key]}" for key, label in VISION_NOTES.items() if key in row]
+        marks = []
+        for text in said:
+            notes.append(f"({len(notes) + 1}) {row['model']}, {row['recipe']} recipe, "
+                         f"{row['threads']} thread(s): {text}")  # fmt: skip
+            marks.append(f"({len(notes)})")
         rows.append(
-            [row["model"], row["recipe"], "yes" if row["augment"] else "no", str(row["threads"]),
+            [row["model"], row["recipe"], "yes" if row.get("augment") else "no",
+             str(row["threads"]), f"{row['steps']:,}" if "steps" in row else "—",
              raw(row["epochs"]), f"{row['params']:,}", fmt(row["test_accuracy"], 4),
-             fmt(row["train_seconds"], 1), cpu, row.get("load_average", ""),
+             fmt(row["train_seconds"], 1), cpu, " ".join(marks),
              cmds.ref(r.command("vision", row))]
         )  # fmt: skip
     out += table(
-        ["model", "recipe", "augment", "threads", "epochs", "parameters", "test accuracy",
-         "s (wall)", "CPU s", "machine load", "run"], rows
+        ["model", "recipe", "augment", "threads", "steps", "epochs", "parameters",
+         "test accuracy", "s (wall)", "CPU s", "notes", "run"], rows
     ) + cmds.lines()  # fmt: skip
+    if notes:
+        out += ["", "Notes the rows carry:", "", *(f"- {n}" for n in notes)]
     out += ["", targets("vision"), ""]
 
     cmds = Commands()
@@ -739,12 +789,621 @@ def _translation_notes(picked: dict[tuple[str, str], dict[str, Row]]) -> list[st
     return [line for note in notes for line in (note, "")][:-1]
 
 
+# --- text tasks, recognition, GANs, features, scale -----------------------------------
+
+
+def _in_order(found: Iterable[str], first: list[str]) -> list[str]:
+    """``found``'s distinct values: those in ``first`` in its order, then the rest sorted."""
+    found = set(found)
+    return [x for x in first if x in found] + sorted(found - set(first))
+
+
+def _score(row: Row) -> str:
+    return f"{row['test']:.4f} ({row['val']:.4f})"
+
+
+def _cpu(row: Row) -> str:
+    """The row's CPU seconds: ``train_cpu_seconds`` where it has both, else ``train_seconds``
+    (the taggers' process CPU time)."""
+    return fmt(row.get("train_cpu_seconds", row["train_seconds"]), 1)
+
+
+def _notes(rows: Iterable[Row], key: str = "note") -> list[str]:
+    """The distinct ``key`` texts of ``rows``, in order."""
+    return list(dict.fromkeys(str(x[key]) for x in rows if x.get(key)))
+
+
+TEXT_TASKS = ["sentiment-zh", "spam", "genre-brown"]
+TAG_TASKS = ["pos-brown", "pos-brown-universal", "pos-peoples-daily", "seg-peoples-daily",
+             "ner-wnut16"]  # fmt: skip
+
+
+def _trained_by(r: Results, row: Row) -> str | None:
+    """The command that trained a classification row of text_tasks.json: classify.py
+    rewrites all three tasks' rows there with its own command, so the matching row of
+    classify.json (which keeps each model's command) names it; else the row's own."""
+    detail = [
+        x
+        for x in r.docs.get("classify", {}).get("rows", [])
+        if all(x.get(k) == row.get(k) for k in ("task", "impl", "model", "test", "val"))
+    ]
+    if len(detail) == 1:
+        return r.command("classify", detail[0])
+    return r.command("text_tasks", row)
+
+
+def text_tasks(r: Results) -> list[str]:
+    doc = r.doc("text_tasks")
+    out = ["## Sequence classification and labelling", ""]
+    out += [
+        f"From {r.source('text_tasks')}: {doc['benchmark']}. Each cell is test (val); the "
+        "metric is the task's (`metric`). CPU s: process CPU seconds of training, one thread.",
+        "",
+    ]
+    rows_ = doc["rows"]
+    classify_tasks = {x["task"] for x in rows_ if x["impl"] == "tfidf-logreg"}
+    cmds, rows, models = Commands(), [], []
+    for task in _in_order(classify_tasks, TEXT_TASKS):
+        ours = [x for x in rows_ if x["task"] == task and x["impl"] == "dlclassics"]
+        peer = [x for x in rows_ if x["task"] == task and x["impl"] == "tfidf-logreg"]
+        if len(ours) != 1 or len(peer) != 1:
+            continue
+        o, p = ours[0], peer[0]
+        rows.append(
+            [task, o["metric"], _score(o), _score(p), f"{o['test'] - p['test']:+.4f}",
+             _cpu(o), _cpu(p), cmds.ref(_trained_by(r, o))]
+        )  # fmt: skip
+        models.append(f"- {task}: ours {o['model']}; baseline {p['model']}")
+    if rows:
+        out += ["### Text classification: ours against TF-IDF + logistic regression", ""]
+        out += table(
+            ["task", "metric", "ours", "TF-IDF + LogisticRegression", "ours − baseline (test)",
+             "ours: CPU s", "baseline: CPU s", "run"], rows
+        ) + cmds.lines()  # fmt: skip
+        out += ["", "Models (ours: the candidate with the best val score):", "", *models, ""]
+    out += _classify_candidates(r)
+
+    cmds, rows, models = Commands(), [], []
+    for task in _in_order({x["task"] for x in rows_} - classify_tasks, TAG_TASKS):
+        ours = [x for x in rows_ if x["task"] == task and x["impl"] == "dlclassics"]
+        crf = [x for x in rows_ if x["task"] == task and x["impl"] == "crfsuite"]
+        if len(ours) != 1:
+            continue
+        o = ours[0]
+        others = [
+            x for x in rows_ if x["task"] == task and x["impl"] not in ("dlclassics", "crfsuite")
+        ]
+        c = crf[0] if len(crf) == 1 else None
+        rows.append(
+            [task, o["metric"], _score(o), _score(c) if c else "—",
+             f"{o['test'] - c['test']:+.4f}" if c else "—",
+             "; ".join(f"{x['impl']}: {x['test']:.4f}" for x in others) or "—",
+             _cpu(o), _cpu(c) if c else "—", cmds.ref(r.command("text_tasks", o))]
+        )  # fmt: skip
+        said = [f"ours {o['model']}" + (f" ({o['budget']})" if "budget" in o else "")]
+        said += [
+            f"{x['impl']} {x['model']}" + (f" ({x['budget']})" if "budget" in x else "")
+            for x in ([c] if c else []) + others
+        ]
+        models.append(f"- {task}: " + "; ".join(said))
+    if rows:
+        out += ["### Sequence labelling: ours against a CRF (sklearn-crfsuite)", ""]
+        out += table(
+            ["task", "metric", "ours", "crfsuite CRF", "ours − CRF (test)",
+             "other baselines (test)", "ours: CPU s", "CRF: s", "run"], rows
+        ) + cmds.lines()  # fmt: skip
+        out += ["", "Models and budgets:", "", *models, "", targets("tag"), ""]
+    out += _transfer(r) + _gradients(r) + _poems(r)
+    return out
+
+
+def _classify_candidates(r: Results) -> list[str]:
+    if "classify" not in r.docs:
+        return []
+    doc, cmds = r.doc("classify"), Commands()
+    out = ["#### Every classification candidate", ""]
+    out += [f"From {r.source('classify')}. {doc['notes']}", ""]
+    rows = []
+    for task in _in_order({x["task"] for x in doc["rows"]}, TEXT_TASKS):
+        for x in sorted(r.rows("classify", task=task), key=lambda x: (x["impl"], -x["val"])):
+            rows.append(
+                [task, x["impl"], x["model"], f"{x['val']:.4f}", f"{x['test']:.4f}",
+                 f"{x['steps']:,}" if "steps" in x else "—", _cpu(x), fmt(x["train_seconds"], 1),
+                 cmds.ref(r.command("classify", x))]
+            )  # fmt: skip
+    out += table(
+        ["task", "impl", "model", "val", "test", "steps", "CPU s", "s (wall)", "run"], rows
+    ) + cmds.lines()  # fmt: skip
+    return [*out, "", targets("classify", stated=False), ""]
+
+
+TRANSFER_STARTS = ["random", "word2vec frozen", "word2vec fine-tuned", "LM fine-tuned"]
+
+
+def _transfer(r: Results) -> list[str]:
+    if "classify_transfer" not in r.docs:
+        return []
+    doc, cmds = r.doc("classify_transfer"), Commands()
+    out = ["### Pretrained starts for a small classifier (People's Daily → zh-reviews)", ""]
+    pre = doc.get("pretrain_cpu_seconds", {})
+    out += [
+        f"From {r.source('classify_transfer')}. {doc['notes']} Pretraining CPU s: "
+        + ", ".join(f"{k} {raw(v)}" for k, v in pre.items())
+        + ". Cells: test accuracy (val).",
+        "",
+    ]
+    rows_ = doc["rows"]
+    fractions = sorted({x["train_fraction"] for x in rows_})
+    header = ["start"]
+    for f in fractions:
+        column = [x for x in rows_ if x["train_fraction"] == f]
+        header.append(f"{100 * f:g} % ({column[0]['train_examples']:,} reviews)")
+    rows = []
+    for start in _in_order({x["start"] for x in rows_}, TRANSFER_STARTS):
+        cells = []
+        for f in fractions:
+            found = r.rows("classify_transfer", start=start, train_fraction=f)
+            cells.append(_score(found[0]) if len(found) == 1 else "—")
+        run = cmds.ref(r.command("classify_transfer", r.rows("classify_transfer", start=start)[0]))
+        rows.append([start, *cells, run])
+    budget = []
+    for f in fractions:
+        column = [x for x in rows_ if x["train_fraction"] == f]
+        cpu = [x["train_cpu_seconds"] for x in column]
+        budget.append(f"{column[0]['steps']:,} steps, {fmt(min(cpu), 1)}–{fmt(max(cpu), 1)} CPU s")
+    rows.append(["*training*", *budget, ""])
+    out += table([*header, "run"], rows) + cmds.lines()
+    return [*out, "", targets("classify_transfer", stated=False), ""]
+
+
+def _gradients(r: Results) -> list[str]:
+    if "classify_gradients" not in r.docs:
+        return []
+    doc, cmds = r.doc("classify_gradients"), Commands()
+    out = ["### Gradients through time, and clipping", ""]
+    out += [f"From {r.source('classify_gradients')}. {doc['notes']}", ""]
+    rows = [
+        [x["when"], x["cell"], f"{x['grad_norm_last']:.3g}", f"{x['grad_norm_at_10']:.3g}",
+         f"{x['grad_norm_farthest']:.3g} ({x['distance_farthest']})",
+         cmds.ref(r.command("classify_gradients", x))]
+        for x in r.rows("classify_gradients", experiment="vanishing")
+    ]  # fmt: skip
+    out += table(
+        ["when", "cell", "‖∂L/∂h‖ at the last token", "10 tokens back",
+         "farthest back (distance)", "run"], rows
+    )  # fmt: skip
+    rows = []
+    for x in r.rows("classify_gradients", experiment="clipping"):
+        diverged = "—" if x.get("diverged_at") is None else raw(x["diverged_at"])
+        rows.append(
+            [x["run"], raw(x["final_loss"]), raw(x["max_loss"]), raw(x["mean_loss_last_50"]),
+             f"{x['max_grad_norm']:.4g}", diverged, cmds.ref(r.command("classify_gradients", x))]
+        )  # fmt: skip
+    out += ["", "The tanh RNN under plain SGD, with and without clipping:", ""]
+    out += table(
+        ["run", "final loss", "largest loss", "mean loss, last 50 steps", "largest ‖∇‖",
+         "diverged at step", "run"], rows
+    ) + cmds.lines() + [""]  # fmt: skip
+    for name in doc.get("images", []):
+        out += r.picture(name, name.removesuffix(".png").replace("_", " "))
+    return [*out, targets("classify_gradients", stated=False), ""]
+
+
+def _poems(r: Results) -> list[str]:
+    if "poem" not in r.docs:
+        return []
+    doc, cmds = r.doc("poem"), Commands()
+    sampling = ", ".join(f"{k} {v}" for k, v in doc.get("sampling", {}).items())
+    out = ["### Tang quatrains: constrained against free decoding", ""]
+    out += [
+        f"From {r.source('poem')}. Model: {doc['model']}. Sampling: {sampling}. "
+        f"{doc.get('note', '')}. Cells: the share of well-formed poems.",
+        "",
+    ]
+    rows, examples = [], []
+    for x in doc["rows"]:
+        rows.append(
+            [x["form"], f"{x['poems']:,}", pct(x["constrained_well_formed"], 1),
+             pct(x["acrostic_well_formed"], 1), pct(x["free_well_formed"], 1),
+             pct(x["free_first_4_lines"], 1), cmds.ref(r.command("poem", x))]
+        )  # fmt: skip
+        examples += [
+            f"- {x['form']}, {way}: {x[f'example_{way}']}"
+            for way in ("constrained", "acrostic", "free")
+            if f"example_{way}" in x
+        ]
+    out += table(
+        ["form", "poems", "constrained", "constrained acrostic (春夏秋冬)", "free",
+         "free: first four lines well-formed", "run"], rows
+    ) + cmds.lines()  # fmt: skip
+    out += ["", "One example each (from the file):", "", *examples, ""]
+    return [*out, targets("poem", stated=False), ""]
+
+
+def recognition(r: Results) -> list[str]:
+    out = ["## Text recognition and captioning", ""]
+    if "ocr" in r.docs:
+        doc, cmds = r.doc("ocr"), Commands()
+        out += ["### OCR: CRNN + CTC against Tesseract", ""]
+        out += [
+            f"From {r.source('ocr')}: {doc['benchmark']}. CER and WER on the first `lines` "
+            "test lines of each condition; lines/s is wall clock on the shared machine. The "
+            "beam + LM decoder's LM weight and insertion bonus were tuned on val lines.",
+            "",
+        ]
+        rows = []
+        for lang in _in_order({x["lang"] for x in doc["rows"]}, ["en", "zh"]):
+            conditions = {x["condition"] for x in r.rows("ocr", lang=lang)}
+            for condition in _in_order(conditions, ["clean", "augmented"]):
+                tess = r.rows("ocr", lang=lang, condition=condition, impl="tesseract")
+                t = tess[0] if len(tess) == 1 else None
+                for x in r.rows("ocr", lang=lang, condition=condition, impl="dlclassics"):
+                    decoder = x["decoder"]
+                    if "fusion" in x:
+                        fusion = x["fusion"]
+                        decoder += (f" (weight {fusion['lm_weight']}, bonus "
+                                    f"{fusion['insertion_bonus']})")  # fmt: skip
+                    unknown = x.get("lines_with_unknown_chars", 0)
+                    rows.append(
+                        [lang, condition, decoder, f"{x['lines']:,}", pct(x["cer"]),
+                         pct(x["wer"]), raw(x["lines_per_sec"]),
+                         pct(t["cer"]) if t else "—", pct(t["wer"]) if t else "—",
+                         raw(t["lines_per_sec"]) if t else "—",
+                         f"{unknown:,}", cmds.ref(r.command("ocr", x))]
+                    )  # fmt: skip
+        out += table(
+            ["lang", "condition", "our decoder", "lines", "ours: CER", "ours: WER",
+             "ours: lines/s", "Tesseract: CER", "Tesseract: WER", "Tesseract: lines/s",
+             "lines with characters outside our alphabet", "run"], rows
+        ) + cmds.lines()  # fmt: skip
+        out += ["", targets("ocr"), ""]
+    if "caption" in r.docs:
+        doc, cmds = r.doc("caption"), Commands()
+        out += ["### Captioning 2×2 Fashion-MNIST scenes with attention", ""]
+        notes = " ".join(f"{n}." for n in _notes(doc["rows"]))
+        out += [f"From {r.source('caption')}: {doc['benchmark']}. {notes}", ""]
+        rows = []
+        for x in doc["rows"]:
+            if "bleu" not in x:
+                continue
+            unseen = x.get("unseen_combinations")
+            rows.append(
+                [x.get("model", "—"), x.get("lang", "—"), x.get("split", "—"),
+                 "—" if unseen is None else ("yes" if unseen else "no"),
+                 f"{x['scenes']:,}" if "scenes" in x else "—", raw(x["bleu"]),
+                 raw(x.get("exact_match", "—")), raw(x.get("attention_hit", "—")),
+                 f"{x['steps']:,}" if "steps" in x else "—",
+                 raw(x.get("train_cpu_seconds", "—")), cmds.ref(r.command("caption", x))]
+            )  # fmt: skip
+        out += table(
+            ["model", "lang", "split", "unseen item/cell combinations", "scenes", "BLEU",
+             "exact match", "attention hit", "steps", "CPU s", "run"], rows
+        ) + cmds.lines()  # fmt: skip
+        out += ["", targets("caption"), ""]
+    return out
+
+
+def gans(r: Results) -> list[str]:
+    if "gan" not in r.docs and "gan_line" not in r.docs:
+        return []
+    out = ["## GANs", ""]
+    if "gan_line" in r.docs:
+        doc, cmds = r.doc("gan_line"), Commands()
+        line = doc["rows"][0]
+        out += ["### The game on a line (1-D Gaussians)", ""]
+        out += [
+            f"From {r.source('gan_line')}: {doc['benchmark']}. The trained discriminator "
+            f"against the optimal D* = p_data / (p_data + p_g): mean |D − D*| "
+            f"{line['optimal_d_error']:.3f}, largest {line['optimal_d_max_error']:.3f}. "
+            f"The generator G(z) = μ + s·z starts at μ = {raw(line['start_mean'])}, the data "
+            f"at {raw(line['data_mean'])}; D rejects its samples:",
+            "",
+        ]
+        rows = []
+        for loss in ("saturating", "non-saturating"):
+            after = [k for k in line if k.startswith(f"{loss}_mu_after_")]
+            grad = line.get(f"{loss}_grad_norm_first_50")
+            if grad is None or len(after) != 1:
+                continue
+            steps = after[0].rsplit("_", 1)[1]
+            rows.append(
+                [
+                    loss,
+                    f"{grad:.4g}",
+                    f"{line[after[0]]:.3f} (after {steps} steps)",
+                    cmds.ref(r.command("gan_line", line)),
+                ]
+            )
+        out += table(
+            ["generator loss", "mean ‖∇θ L_G‖, first 50 steps", "μ of G", "run"], rows
+        ) + cmds.lines() + [""]  # fmt: skip
+    if "gan" in r.docs:
+        doc, cmds = r.doc("gan"), Commands()
+        out += ["### The ring of 8 Gaussians and Fashion-MNIST", ""]
+        notes = " ".join(f"{n}." for n in _notes(doc["rows"]))
+        out += [
+            f"From {r.source('gan')}: {doc['benchmark']}. {notes} On the ring: modes covered "
+            "and the share of samples within 3σ of a mode. On images: the Fréchet distance in "
+            "our judge classifier's feature space (`fid_own`, lower is better) and the "
+            "classifier score, each next to the same measure on real held-out images (the "
+            "floor / ceiling a generator can reach), and the rarest / commonest class's share "
+            "of the samples.",
+            "",
+        ]
+        ring = [x for x in doc["rows"] if x.get("modes_covered") is not None]
+        if ring:
+            rows = [
+                [x["run"], str(x.get("pack", "—")), raw(x["modes_covered"]),
+                 pct(x["high_quality"]) if x.get("high_quality") is not None else "—",
+                 f"{x['steps']:,} × {x['batch_size']}", raw(x["train_seconds"]),
+                 cmds.ref(r.command("gan", x))]
+                for x in ring
+            ]  # fmt: skip
+            out += [*table(
+                ["run", "pack", "modes covered (of 8)", "within 3σ of a mode",
+                 "steps × batch", "CPU s", "run"], rows
+            ), ""]  # fmt: skip
+        pictures = [x for x in doc["rows"] if x.get("fid_own") is not None]
+        if pictures:
+            rows = []
+            for x in pictures:
+                real = x.get("classifier_score_real")
+                shares = (
+                    f"{pct(x['class_share_min'])} – {pct(x['class_share_max'])}"
+                    if x.get("class_share_min") is not None
+                    else "—"
+                )
+                rows.append(
+                    [x["run"], fmt(x["fid_own"], 1), fmt(x["fid_own_real_floor"], 2),
+                     fmt(x["classifier_score"], 2), fmt(real, 2) if real is not None else "—",
+                     shares, f"{x['steps']:,} × {x['batch_size']}", raw(x["train_seconds"]),
+                     cmds.ref(r.command("gan", x))]
+                )  # fmt: skip
+            out += table(
+                ["run", "fid_own", "real images: fid_own", "classifier score",
+                 "real images: score", "class shares (min – max)", "steps × batch", "CPU s",
+                 "run"], rows
+            )  # fmt: skip
+        out += cmds.lines()
+        out += [
+            "",
+            "The script states its targets, and which were not met, with its measured "
+            "figures in `benchmarks/gan.py`'s docstring. The samples' pictures are written "
+            "under `runs/gan-bench/` (not committed).",
+            "",
+        ]
+    return out
+
+
+def features(r: Results) -> list[str]:
+    out = ["## Hand-made vs learned features", ""]
+    if "features" in r.docs:
+        doc, cmds = r.doc("features"), Commands()
+        cnn = "; ".join(
+            f"{data}: {run['source']}, step {run['step']:,}, val accuracy "
+            f"{run['run_metrics']['val_acc']:.4f}"
+            for data, run in doc.get("cnn_runs", {}).items()
+        )
+        out += [
+            f"From {r.source('features')}. {doc['notes']} CNN features: {cnn}. Cells: test "
+            "accuracy (val).",
+            "",
+        ]
+        classifiers = list(dict.fromkeys(x["classifier"] for x in doc["rows"]))
+        rows = []
+        for data in list(dict.fromkeys(x["data"] for x in doc["rows"])):
+            for feats in list(dict.fromkeys(x["features"] for x in r.rows("features", data=data))):
+                found = r.rows("features", data=data, features=feats)
+                cells = []
+                for c in classifiers:
+                    one = [x for x in found if x["classifier"] == c]
+                    cells.append(
+                        f"{one[0]['test_accuracy']:.4f} ({one[0]['val_accuracy']:.4f})"
+                        if len(one) == 1
+                        else "—"
+                    )
+                rows.append(
+                    [data, feats, f"{found[0]['dim']:,}", *cells,
+                     cmds.ref(r.command("features", found[0]))]
+                )  # fmt: skip
+        out += table(["data", "features", "dimension", *classifiers, "run"], rows) + cmds.lines()
+        out += ["", targets("features"), ""]
+        for path in doc.get("pictures", []):
+            out += r.picture(path, Path(path).stem.replace("_", " "))
+    out += _layers(r) + _width(r) + _activations(r)
+    return out
+
+
+def _study_source(path: str, doc: dict[str, Any]) -> str:
+    commands = doc.get("commands") or [doc["command"]]
+    return f"`benchmarks/results/{path}`, written by " + "; ".join(f"`{c}`" for c in commands)
+
+
+def _layers(r: Results) -> list[str]:
+    path = "vision_layers/layers.json"
+    doc = r.study(path)
+    if doc is None:
+        return []
+    out = ["### What a CNN's layers respond to", ""]
+    runs = "; ".join(
+        f"{name}: {run['steps']:,} steps, best val accuracy {run['best_val_acc']}"
+        + (f" ({run['note']})" if "note" in run else "")
+        for name, run in doc.get("runs", {}).items()
+    )
+    out += [
+        f"From {_study_source(path, doc)}. Runs: {runs}. Per model: every layer's maps for one "
+        "test image, and the test images that excite two channels of each layer most.",
+        "",
+    ]
+    for picture in doc.get("pictures", []):
+        out += r.picture(
+            picture, picture.removesuffix(".png").replace("/", ": "), under="vision_layers"
+        )
+    return out
+
+
+def _width(r: Results) -> list[str]:
+    path = "mlp_width/boundary.json"
+    doc = r.study(path)
+    if doc is None:
+        return []
+    out = ["### MLP width and decision boundaries", ""]
+    out += [
+        f"From {_study_source(path, doc)}. {doc.get('notes', '')}. Cells: val accuracy "
+        "(train accuracy), by width of the hidden layer.",
+        "",
+    ]
+    rows_ = doc["rows"]
+    widths = sorted({x["width"] for x in rows_})
+    rows = []
+    for dataset in list(dict.fromkeys(x["dataset"] for x in rows_)):
+        for l2 in sorted({x["l2"] for x in rows_ if x["dataset"] == dataset}):
+            cells = []
+            for w in widths:
+                one = [x for x in rows_ if (x["dataset"], x["l2"], x["width"]) == (dataset, l2, w)]
+                cells.append(
+                    f"{one[0]['val_accuracy']:.3f} ({one[0]['train_accuracy']:.3f})"
+                    if len(one) == 1
+                    else "—"
+                )
+            rows.append([dataset, f"{l2:g}", *cells])
+    out += [*table(["data", "L2 λ", *(str(w) for w in widths)], rows), ""]
+    for picture in doc.get("pictures", []):
+        out += r.picture(picture, Path(picture).stem, under="mlp_width")
+    return out
+
+
+def _activations(r: Results) -> list[str]:
+    path = "mlp_activations/activations.json"
+    doc = r.study(path)
+    if doc is None:
+        return []
+    config = doc.get("config", {})
+    out = ["### Activations, initialisation and batch norm in a deep MLP", ""]
+    shape = (
+        f"{config['depth']} × {config['width']} MLP on {config['train_rows']:,} "
+        f"{config['data']} training images, {config['epochs']} epochs, batch "
+        f"{config['batch_size']}, lr {config['lr']}, seed {config['seed']}. "
+        if {"depth", "width", "train_rows", "data", "epochs", "batch_size", "lr", "seed"}
+        <= set(config)
+        else ""
+    )
+    out += [
+        f"From {_study_source(path, doc)}. {shape}Standard deviations are of the first and "
+        "last hidden layer at initialisation; shares are of units at the end of training.",
+        "",
+    ]
+    rows = [
+        [x["activation"], x["init"], "yes" if x["batch_norm"] else "no",
+         f"{x['final_val_accuracy']:.4f}",
+         f"{x['act_std_first_layer_at_init']:.3g} / {x['act_std_last_layer_at_init']:.3g}",
+         f"{x['grad_std_first_layer_at_init']:.3g} / {x['grad_std_last_layer_at_init']:.3g}",
+         pct(x["dead_share_at_end"], 1), pct(x["saturated_share_at_end"], 1),
+         raw(x["cpu_seconds"])]
+        for x in doc.get("summary", [])
+    ]  # fmt: skip
+    out += [*table(
+        ["activation", "init", "batch norm", "final val accuracy",
+         "activation std first / last", "gradient std first / last", "dead", "saturated",
+         "CPU s"], rows
+    ), ""]  # fmt: skip
+    for picture in doc.get("pictures", []):
+        out += r.picture(picture, Path(picture).stem.replace("_", " "), under="mlp_activations")
+    return out
+
+
+SCALE_TASKS = ["word2vec train", "glove co-occurrence counting", "ngram build --order 5"]
+
+
+def _scale_notes(x: Row) -> str:
+    """What a scale.json row says besides its measurements, one cell."""
+    said = [str(x[k]) for k in ("settings", "note") if k in x]
+    if "flags" in x:
+        said.append(f"flags `{x['flags']}`")
+    said += [f"{k} {raw(x[k])}" for k in ("vocabulary", "nonzeros", "spills") if k in x]
+    for k in ("arpa_identical_to_in_memory", "arpa_identical_to_spilled"):
+        if k in x:
+            what = k.removeprefix("arpa_identical_to_").replace("_", "-")
+            said.append(f"ARPA file identical to the {what} build: " + ("yes" if x[k] else "no"))
+    return "; ".join(said)
+
+
+def _scale_ratios(x: Row) -> str:
+    """The row's recorded ratios to the in-memory build and to lmplz, one cell."""
+    said = []
+    if "seconds_over_in_memory" in x:
+        said.append(
+            f"in-memory build: wall {raw(x['seconds_over_in_memory'])}×, CPU "
+            f"{raw(x.get('cpu_seconds_over_in_memory', '—'))}×"
+        )
+    if "seconds_over_lmplz" in x:
+        said.append(
+            f"lmplz: peak RSS {raw(x.get('peak_rss_over_lmplz', '—'))}×, wall "
+            f"{raw(x['seconds_over_lmplz'])}×, CPU {raw(x.get('cpu_seconds_over_lmplz', '—'))}×"
+        )
+    return "; ".join(said) or "—"
+
+
+def scale(r: Results) -> list[str]:
+    if "scale" not in r.docs:
+        return []
+    doc, cmds = r.doc("scale"), Commands()
+    interpreter = doc.get("interpreter_mb")
+    out = ["## Scale: corpora bigger than memory", ""]
+    out += [
+        f"From {r.source('scale')}: {doc['benchmark']}. Machine: "
+        f"{doc.get('machine_note', '—')}. "
+        + (f"The interpreter alone (Python importing the libraries) peaks at "
+           f"{raw(interpreter)} MB; the column after peak RSS subtracts it. "
+           if interpreter is not None else "")
+        + f"kenlm's `lmplz`: {doc.get('lmplz', '—')}. Each row is one process; repeated "
+        "text has the same distinct n-grams, but words under a minimum count at 1× pass it "
+        "at 8×, so a vocabulary can grow with the multiple.",
+        "",
+    ]  # fmt: skip
+    rows_ = [x for x in doc["rows"] if x["task"] != "interpreter"]
+    rows = []
+    for task in _in_order({x["task"] for x in rows_}, SCALE_TASKS):
+        in_task = sorted(
+            (x for x in rows_ if x["task"] == task), key=lambda x: (x["impl"], x["multiple"])
+        )
+        for x in in_task:
+            rows.append(
+                [task, x["impl"], f"{x['multiple']}×", raw(x["corpus_mb"]),
+                 raw(x["peak_rss_mb"]),
+                 fmt(x["peak_rss_mb"] - interpreter, 1) if interpreter is not None else "—",
+                 f"{raw(x['peak_rss_over_1x'])}×" if "peak_rss_over_1x" in x else "—",
+                 raw(x["seconds"]), raw(x["cpu_seconds"]), raw(x.get("load_1min", "—")),
+                 _scale_ratios(x), _scale_notes(x), cmds.ref(r.command("scale", x))]
+            )  # fmt: skip
+    out += table(
+        ["task", "impl", "corpus", "MB", "peak RSS MB", "minus interpreter", "peak RSS / 1×'s",
+         "s (wall)", "CPU s", "load (1 min)", "against", "notes", "run"], rows
+    ) + cmds.lines()  # fmt: skip
+    return [*out, "", targets("scale"), ""]
+
+
+def _written_by(doc: dict[str, Any]) -> str:
+    """A file's top-level command(s), as markdown (no backticks nested in backticks)."""
+    commands = doc.get("commands") or [doc.get("command", NOT_RECORDED)]
+    shown = []
+    for command in map(str, commands):
+        last = command.partition("(this update: ")[2]
+        if command.startswith("several:") and last.endswith(")"):
+            shown.append(f"several commands, one per row (the last: `{last[:-1]}`)")
+        else:
+            shown.append(f"`{command}`")
+    return "; ".join(shown)
+
+
 def other_files(r: Results) -> list[str]:
-    rest = sorted(set(r.docs) - r.used)
+    rest = [f"{name}.json" for name in sorted(set(r.docs) - r.used)]
+    rest += sorted(set(r.studies) - r.used)
     if not rest:
         return []
+    docs = {**{f"{k}.json": v for k, v in r.docs.items()}, **r.studies}
     out = ["## Other results files", ""]
-    return out + [f"- `{name}.json`: `{r.docs[name]['command']}`" for name in rest] + [""]
+    return out + [f"- `{name}`: {_written_by(docs[name])}" for name in rest] + [""]
 
 
 PREAMBLE = """# Results
@@ -764,6 +1423,7 @@ one seed unless stated. The targets quoted are those stated in each benchmark sc
 
 def results_md(r: Results) -> str:
     lines = [*images(r), *language_models(r), *word_vectors(r), *translation(r)]
+    lines += [*text_tasks(r), *recognition(r), *gans(r), *features(r), *scale(r)]
     lines += other_files(r)
     return PREAMBLE + "\n" + "\n".join(lines).rstrip("\n") + "\n"
 
@@ -862,7 +1522,70 @@ def headline(r: Results) -> list[str]:
          + ("yes" if beam["same_tokens"] else "no"),
          _cell(r, "beam_speed", beam, None)]
     )  # fmt: skip
+    rows += _headline_new_families(r)
     return table(["family", "ours", "reference", "from (file: command)"], rows)
+
+
+def _headline_new_families(r: Results) -> list[list[str]]:
+    """Sequence labelling, OCR, GANs, features: each row only when its rows are there."""
+    rows = []
+    tagged = [
+        x
+        for x in r.docs.get("text_tasks", {}).get("rows", [])
+        if x["task"].startswith("pos-") and x["impl"] == "dlclassics"
+    ]
+    crf = {x["task"]: x for x in r.docs.get("text_tasks", {}).get("rows", [])
+           if x["impl"] == "crfsuite"}  # fmt: skip
+    tagged = [x for x in tagged if x["task"] in crf]
+    if tagged:
+        ours = max(tagged, key=lambda x: x["test"])  # our best POS task
+        peer = crf[ours["task"]]
+        rows.append(
+            [f"sequence labelling: POS tagging, `{ours['task']}`, test {ours['metric']}",
+             f"BiLSTM tagger {raw(ours['test'])}", f"sklearn-crfsuite CRF: {raw(peer['test'])}",
+             _cell(r, "text_tasks", ours, peer)]
+        )  # fmt: skip
+
+    if "ocr" in r.docs:
+        conditions = ["clean", "augmented"]
+        ours = [r.rows("ocr", lang="en", impl="dlclassics", decoder="beam+lm", condition=c)
+                for c in conditions]  # fmt: skip
+        tess = [r.rows("ocr", lang="en", impl="tesseract", condition=c) for c in conditions]
+        if all(len(x) == 1 for x in ours + tess):
+            rows.append(
+                [f"OCR: English rendered lines ({ours[0][0]['lines']:,}), clean / augmented, "
+                 "beam + LM decoding",
+                 "CER " + " / ".join(pct(x[0]["cer"]) for x in ours),
+                 "Tesseract: " + " / ".join(pct(x[0]["cer"]) for x in tess),
+                 _cell(r, "ocr", ours[0][0], tess[0][0])]
+            )  # fmt: skip
+
+    if "gan" in r.docs:
+        dcgan = r.rows("gan", run="fashion-mnist/dcgan")
+        mlp = r.rows("gan", run="fashion-mnist/mlp-gan")
+        if len(dcgan) == 1 and len(mlp) == 1 and dcgan[0].get("fid_own") is not None:
+            d, m = dcgan[0], mlp[0]
+            rows.append(
+                [f"GANs: Fashion-MNIST DCGAN, {d['steps']:,} steps, `fid_own` (lower is better; "
+                 f"real images {fmt(d['fid_own_real_floor'], 2)})",
+                 fmt(d["fid_own"], 1), f"our MLP GAN: {fmt(m['fid_own'], 1)}",
+                 _cell(r, "gan", d, m)]
+            )  # fmt: skip
+
+    if "features" in r.docs:
+        names = ["svm", "softmax", "knn"]
+        cnn = [r.rows("features", data="fashion-mnist", features="cnn", classifier=c)
+               for c in names]  # fmt: skip
+        hog = [r.rows("features", data="fashion-mnist", features="hog", classifier=c)
+               for c in names]  # fmt: skip
+        if all(len(x) == 1 for x in cnn + hog):
+            rows.append(
+                ["features: Fashion-MNIST test accuracy, linear SVM / softmax / k-NN",
+                 "LeNet features " + " / ".join(raw(x[0]["test_accuracy"]) for x in cnn),
+                 "HOG: " + " / ".join(raw(x[0]["test_accuracy"]) for x in hog),
+                 _cell(r, "features", cnn[0][0], hog[0][0])]
+            )  # fmt: skip
+    return rows
 
 
 def readme_block(r: Results) -> str:
