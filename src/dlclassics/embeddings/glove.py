@@ -8,10 +8,13 @@ vectors ``w``, context vectors ``w̃`` and biases ``b``, ``b̃`` minimise ::
     J = Σ_{i,j: X_ij > 0}  ½ f(X_ij) (w_i · w̃_j + b_i + b̃_j − log X_ij)²
     f(x) = (x / x_max)^α  if x < x_max  else 1          # x_max = 100, α = 3/4
 
-by AdaGrad over the shuffled non-zero entries (η = 0.05, accumulators start at 1, and — as
-in the released ``glove.c`` — the step η g is what the accumulators sum, G += (η g)², θ −=
-η g / √G: see :func:`~dlclassics.embeddings.kernels.glove_epoch`), several threads
-updating the shared parameters without locks. The vectors we keep are ``W + W̃`` (the
+by AdaGrad over the shuffled non-zero entries, as the released ``glove.c`` applies it
+(η = 0.05, accumulators start at 1; a vector coordinate moves by η g / √G and then G +=
+(η g)²; a bias moves by g / √G and then G += g²: see
+:func:`~dlclassics.embeddings.kernels.glove_epoch`), several threads updating the shared
+parameters without locks. Against ``glove.c`` itself on en-mix (same vocabulary, window,
+x_max, epochs and one thread; ``benchmarks/word2vec_vs_gensim.py --stanford-glove``) the
+vectors score alike on analogies and WordSim-353. The vectors we keep are ``W + W̃`` (the
 paper's §4.2 choice, ``glove.c``'s ``-model 2``).
 ``f`` caps the weight of frequent pairs and gives rare, noisy pairs little weight.
 
@@ -53,7 +56,7 @@ class GloveConfig:
     max_vocab: int | None = None  # keep at most this many words; None = all
     x_max: float = 100.0  # f(x) = 1 from here up
     power: float = 0.75  # α of f(x) = (x / x_max)^α
-    lr: float = 0.05  # AdaGrad's η, applied as glove.c does (before accumulating)
+    lr: float = 0.05  # AdaGrad's η of the vectors, applied as glove.c does (biases: η = 1)
     epochs: int = 15  # passes over the non-zero entries of X
     workers: int = 2  # training threads (Hogwild); 1 = bitwise reproducible
     seed: int = 1  # initial vectors and the shuffles
