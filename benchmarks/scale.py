@@ -21,7 +21,7 @@ times in 8×), and with it the distinct co-occurrences (2.83 M to 4.05 M) that X
 
 Measured (2-core machine, load about 2, nice, 1 thread; wall / CPU seconds):
 
-* GloVe counting, memory_mb 256: peak RSS 374.2 / 397.2 / 400.5 MB at 1× / 8× / 32×
+* GloVe counting, memory_mb 256 (GloVe's default): peak RSS 374.2 / 397.2 / 400.5 MB at 1× / 8× / 32×
   (1.061 and 1.070 of 1×: met); 2.4 / 15.2 / 61.5 s. At memory_mb 1024 the buffer fills to
   its budget on 8× and 32× (1,055 MB) but not on 1× (505.5 MB): not within 10 %. X is the
   same, bit for bit, at every budget.

@@ -151,8 +151,9 @@ def glove_rows(
 ) -> list[dict[str, Any]]:
     """Our GloVe row, and Stanford's on the same settings when ``peer`` (its tools) is given."""
     cfg = GloveConfig(
-        dim=100, window=10, min_count=5, epochs=epochs, workers=workers, seed=1, x_max=x_max
-    )
+        dim=100, window=10, min_count=5, epochs=epochs, workers=workers, seed=1, x_max=x_max,
+        memory_mb=1024.0,  # the committed rows' counting buffer (Stanford's -memory likewise)
+    )  # fmt: skip
     label = f"glove-w{cfg.window}" + ("" if x_max == 100 else f"-xmax{x_max:g}")
     settings = {
         "dim": cfg.dim, "window": cfg.window, "min_count": cfg.min_count, "x_max": cfg.x_max,

@@ -103,7 +103,7 @@ def count_cooccurrences(
     vocab_size: int,
     *,
     window: int = 10,
-    memory_mb: float = 1024.0,
+    memory_mb: float = 256.0,
     chunk_words: int = 100_000,
     tmp_dir: str | Path | None = None,
 ) -> Cooccurrence:

@@ -60,7 +60,7 @@ class GloveConfig:
     epochs: int = 15  # passes over the non-zero entries of X
     workers: int = 2  # training threads (Hogwild); 1 = bitwise reproducible
     seed: int = 1  # initial vectors and the shuffles
-    memory_mb: float = 1024.0  # co-occurrence counting buffer; full, it spills sorted runs
+    memory_mb: float = 256.0  # counting buffer; full, it spills sorted runs (peak ≈ 400 MB)
     progress: bool = False  # log a line per epoch (GloVe epochs are few and long)
 
     def __post_init__(self) -> None:
