@@ -26,14 +26,18 @@ def machine() -> str:
     )
 
 
+def command_line() -> str:
+    """This benchmark's invocation as a reader would type it, from the repository root."""
+    return "python " + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+
+
 def write_results(name: str, benchmark: str, rows: list[dict[str, Any]], **extra: Any) -> Path:
     path = RESULTS / f"{name}.json"
     write_json(
         path,
         {
             "benchmark": benchmark,
-            "command": "python "
-            + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]]),
+            "command": command_line(),
             "date": datetime.now(UTC).strftime("%Y-%m-%d"),
             "machine": machine(),
             **extra,
@@ -59,7 +63,7 @@ def update_results(
         kept = [
             r for r in json.loads(path.read_text(encoding="utf-8"))["rows"] if r[key] not in mine
         ]
-    command = "python " + " ".join([f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+    command = command_line()
     write_json(
         path,
         {

@@ -21,10 +21,10 @@ times in 8×), and with it the distinct co-occurrences (2.83 M to 4.05 M) that X
 
 Measured (2-core machine, load about 2, nice, 1 thread; wall / CPU seconds):
 
-* GloVe counting, memory_mb 256 (GloVe's default): peak RSS 374.2 / 397.2 / 400.5 MB at 1× / 8× / 32×
-  (1.061 and 1.070 of 1×: met); 2.4 / 15.2 / 61.5 s. At memory_mb 1024 the buffer fills to
-  its budget on 8× and 32× (1,055 MB) but not on 1× (505.5 MB): not within 10 %. X is the
-  same, bit for bit, at every budget.
+* GloVe counting, memory_mb 256 (GloVe's default): peak RSS 374.2 / 397.2 / 400.5 MB at
+  1× / 8× / 32× (1.061 and 1.070 of 1×: met); 2.4 / 15.2 / 61.5 s. At memory_mb 1024 the
+  buffer fills to its budget on 8× and 32× (1,055 MB) but not on 1× (505.5 MB): not within
+  10 %. X is the same, bit for bit, at every budget.
 * ``ngram build --order 5 --memory 500M``: 483.3 / 489.0 / 506.7 MB (under 500 MB + the
   interpreter's 100.8 MB: met), ARPA identical to the in-memory build at 1×, 8× and 32×, in
   1.20 / 1.23 / 1.41× its wall time (met); lmplz takes 1.5 / 2.4 / 6.0 s in 134 MB, ours
@@ -64,7 +64,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS, write_results
+from _common import RESULTS, command_line, write_results
 
 PYTHON = sys.executable
 DLC = str(Path(PYTHON).with_name("dlc"))
@@ -203,7 +203,7 @@ def main() -> None:
         size = corpus(work, k).stat().st_size / 2**20
         rows[:] = [r for r in rows if (r["task"], r["multiple"], r["impl"]) != (task, k, impl)]
         new = {"task": task, "multiple": k, "corpus_mb": round(size, 1), "impl": impl}
-        rows.append({**new, **result, **extra, "command": " ".join(sys.argv)})
+        rows.append({**new, **result, **extra, "command": command_line()})
         print(rows[-1], flush=True)
         save(rows, base)
 
