@@ -12,15 +12,17 @@ Transformer 1,200 s; the RNN row comes from an earlier round on a machine shared
 
 Maximum entropy (target: test perplexity ≤ 1.1 × the KN trigram's, 166.2): hashed 1–4-gram
 features, 119 frequency classes of 119 ids (Goodman's factorisation, so a token costs ~2·119
-weights per order instead of 14,117), SGD with momentum 0.9 at lr 20 on the mean loss, 90
-CPU-s (2.3 epochs; 75 CPU-s used, validated every 100 steps): **174.48, not met** (1.155 ×
-KN3; the earlier row, order 3 with one softmax over V and Adam for 100 CPU-s, 0.26 epochs,
-was 543.67). Exploration on the first 60,000 val tokens: Adam at lr 5·10⁻² reached train
+weights per order instead of 14,117), SGD with momentum 0.9 at lr 20 on the mean loss with a
+Gaussian prior on the weights (L2, λ = 5·10⁻⁶; Chen & Rosenfeld 2000), 400 CPU-s budget
+(7,091 steps, 17 epochs; 229 CPU-s of training used — the step probe ran under load and
+priced steps high), validated every 400 steps: **169.64, not met** (1.123 × KN3; val 178.72,
+flat from ~170 CPU-s on: more CPU at this setting adds little). Without the prior the same
+SGD reached 174.48 in 75 CPU-s (2.3 epochs) and then overfitted (train 76, val 187.5 at best
+over 10 epochs); the first row, order 3 with one softmax over V and Adam for 100 CPU-s, was
+543.67. Exploration on the first 60,000 val tokens: Adam at lr 5·10⁻² reached train
 perplexity 70 against val 1,124 early in its second epoch, AdamW (lr 2·10⁻², decay 0.1) 291
 after one epoch then rising — Adam gives a feature seen for the first time a step of ~30·lr,
-so singleton 4-grams are memorised; SGD reached 217 there after 2 epochs. The curve in the
-row flattens at ~183 val: more epochs at this lr add little; a Gaussian prior on the weights
-(Chen & Rosenfeld) is probably the missing piece rather than more CPU.
+so singleton 4-grams are memorised; SGD reached 217 there after 2 epochs.
 
 Equal budget (table ``brown-equal``, ``--table brown-equal --budget 60``): every neural rung
 at 60 CPU-s of training steps, validated every 100 steps (each row's ``curve``: [CPU s, val
@@ -133,10 +135,21 @@ SETTINGS: dict[str, tuple[LMModelConfig, int, float]] = {
 # feature seen for the first time by ~30 lr (m/√v with v ≈ (1 − β₂) g²) whatever its gradient,
 # so singleton 4-grams are memorised: train perplexity 83 against val 308 early in the second
 # epoch. SGD with momentum moves each weight by its gradient (a mean over the batch's tokens,
-# hence the large lr), and needs validations often: the maxent runs ~2 epochs
+# hence the large lr). Past ~2 epochs SGD overfits too (300 CPU-s, 10 epochs, no prior: train
+# 76, val 187.5 at best), so the weights get a Gaussian prior (Chen & Rosenfeld 2000): L2 on
+# the mean loss, λ = 1 / (σ² N) with N = 835,524 train tokens, λ = 5·10⁻⁶ (σ² ≈ 0.24), chosen
+# on val at 300 CPU-s from 10⁻⁶ / 5·10⁻⁶ / 2·10⁻⁵ (val 181.46 / 179.15 / 199.28; lr 10
+# instead of 20 with 5·10⁻⁶: 180.21). Validated often: the best checkpoint is the one scored.
 TRAINER: dict[str, dict[str, Any]] = {
-    "maxent": {"optimizer": "sgd", "momentum": 0.9, "eval_every": 100, "checkpoint_every": 100},
+    "maxent": {
+        "optimizer": "sgd",
+        "momentum": 0.9,
+        "weight_decay": 5e-6,
+    },
 }
+# steps between the maxent's validations (a step costs ~0.08 CPU-s, a validation ~20): often
+# on the short equal-budget run, every 400 steps on the long one
+MAXENT_EVAL = {"brown": 400, "brown-equal": 100}
 NAMES = {
     "maxent": "maximum entropy (hashed 1–{n}-gram features, {classes} word classes)",
     "nnlm": "NNLM (Bengio 2003), {n}-gram context",
@@ -154,7 +167,8 @@ def train_model(name: str, budget: float, seed: int, table: str = "brown") -> di
     the best-effort ``brown`` table), with the validation curve against CPU seconds."""
     arch, batch, lr = SETTINGS[name]
     run_dir = RUNS / name if table == "brown" else RUNS / table / name
-    every = TRAINER.get(name, {}).get("eval_every", EVAL_EVERY if table == "brown" else EQUAL_EVAL)
+    every = EVAL_EVERY if table == "brown" else EQUAL_EVAL
+    every = MAXENT_EVAL[table] if name == "maxent" else every
     if run_dir.exists():
         shutil.rmtree(run_dir)  # a fresh run each time
     base = LMTrainConfig()
@@ -209,6 +223,7 @@ def train_model(name: str, budget: float, seed: int, table: str = "brown") -> di
             "batch": batch,
             "lr": lr,
             **TRAINER.get(name, {}),
+            "eval_every": every,
         },
         "curve": validation_curve(run_dir, cpu / steps),
     }
@@ -364,12 +379,13 @@ def collect() -> Path:
             "a word; <s> not scored (SRILM/kenlm convention, the n-gram code's)",
             "neural_budget": "cpu_budget seconds of process CPU time per model (in each row; "
             "the targets allow 60 minutes on 2 cores), torch 1 thread, max_steps from a timing "
-            "of the model's steps (dlc lm train --cpu-budget); validation every 1,000 steps, "
-            "the best checkpoint is scored",
+            "of the model's steps (dlc lm train --cpu-budget); validation every 1,000 steps "
+            "(maxent: 400; brown-equal: 100), the best checkpoint is scored",
             "machine_note": "NNLM (1,800 s) and LSTM (1,200 s): two processes on the 2-core "
             "machine with nothing else running. RNN, GRU, Transformer: an earlier round on the "
             "machine shared at load 10–15, where wall_seconds were ~7x the CPU seconds; maxent "
-            "(hashed 1-4-grams, classes, SGD): the machine shared at load 10-17 (wall ~10x CPU)",
+            "(hashed 1-4-grams, classes, SGD with a Gaussian prior): the machine shared at load "
+            "6-10 (wall ~4x CPU)",
         },
         anchors={
             "bengio2003_brown": "NNLM (mixture with trigram) 24% below the best smoothed "
