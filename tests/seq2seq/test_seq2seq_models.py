@@ -27,6 +27,8 @@ VARIANTS = [(name, {}) for name in MODELS] + [
     ("lstm-luong", {"input_feeding": False}),
     ("lstm-luong", {"score": "dot"}),
     ("lstm-luong", {"score": "concat", "input_feeding": False}),
+    ("lstm-luong", {"deep_output": True, "scaled_score": True}),
+    ("gru-luong", {"deep_output": True, "scaled_score": True, "input_feeding": False}),
     ("gru", {"layers": 2, "bidirectional": True}),
     ("gru-bahdanau", {"layers": 2}),
 ]
@@ -146,6 +148,18 @@ def test_general_score_is_h_transpose_w_h_bar() -> None:
     torch.testing.assert_close(score(h, score.prepare(memory))[0], expected)
 
 
+@pytest.mark.parametrize("cls", [DotScore, GeneralScore])
+def test_scaled_scores_are_the_unscaled_over_root_query_size(cls: type) -> None:
+    torch.manual_seed(0)
+    plain = cls(4, 4, 0).double()
+    scaled = cls(4, 4, 0, scaled=True).double()
+    scaled.load_state_dict(plain.state_dict())
+    q, memory = torch.randn(2, 3, 4, dtype=torch.float64), torch.randn(2, 5, 4, dtype=torch.float64)
+    for query in (q, q[:, 0]):  # all steps at once and one step
+        expected = plain(query, plain.prepare(memory)) / 2  # √4
+        torch.testing.assert_close(scaled(query, scaled.prepare(memory)), expected)
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     lengths=st.lists(st.integers(1, 7), min_size=1, max_size=4),
@@ -168,6 +182,8 @@ def test_attend_softmax_ignores_padding_and_sums_to_one(lengths: list[int], seed
 def test_mismatched_sizes_are_errors() -> None:
     with pytest.raises(ValueError, match="dot attention needs"):
         DotScore(4, 6, 5)
+    with pytest.raises(ConfigError, match="scaled scores are dot or general"):
+        build_model("lstm-luong", NetConfig(score="concat", scaled_score=True), 5, 5)
     with pytest.raises(ConfigError, match="even"):
         build_model("gru-bahdanau", NetConfig(hidden=15), 5, 5)
 

@@ -195,25 +195,30 @@ def test_rnn_initial_state_is_tanh_of_both_directions_final_encoder_states() -> 
 # ------------------------------------------------------------------------ Luong
 
 
-# cell, score, input feeding, width of h̃ (None = hidden, the paper's)
+# cell, score, input feeding, width of h̃ (None = hidden, the paper's), and the two options
+# that are not the paper's: the deep output's e(y_{t−1}) in h̃, the score divided by √H
 LUONG = [
-    ("lstm", score, feeding, None)
+    ("lstm", score, feeding, None, False, False)
     for score in ("general", "dot", "concat")
     for feeding in (True, False)
 ]
-LUONG += [("gru", "general", True, None), ("gru", "dot", False, None)]
-LUONG += [("lstm", "general", True, 12), ("lstm", "dot", False, 12)]
+LUONG += [("gru", "general", True, None, False, False), ("gru", "dot", False, None, False, False)]
+LUONG += [("lstm", "general", True, 12, False, False), ("lstm", "dot", False, 12, False, False)]
+LUONG += [("lstm", "general", True, 12, True, True), ("gru", "general", False, None, True, False)]
+LUONG += [("lstm", "dot", True, None, False, True), ("gru", "general", True, 12, True, False)]
 
 
-@pytest.mark.parametrize(("cell", "score", "feeding", "width"), LUONG)
+@pytest.mark.parametrize(("cell", "score", "feeding", "width", "deep", "scaled"), LUONG)
 def test_luong_step_follows_the_papers_equations(
-    cell: str, score: str, feeding: bool, width: int | None
+    cell: str, score: str, feeding: bool, width: int | None, deep: bool, scaled: bool
 ) -> None:
     """h_t = RNN([E y_{t−1}; h̃_{t−1}], h_{t−1}) (input feeding; E y_{t−1} alone without),
-    score = h_tᵀ h̄_s | h_tᵀ W_a h̄_s | v_aᵀ tanh(W_a [h_t; h̄_s]), α = softmax(score),
-    c_t = Σ α_ts h̄_s, h̃_t = tanh(W_c [c_t; h_t]), p(y_t) = softmax(W_s h̃_t)."""
+    score = h_tᵀ h̄_s | h_tᵀ W_a h̄_s | v_aᵀ tanh(W_a [h_t; h̄_s]) (÷ √H when scaled),
+    α = softmax(score), c_t = Σ α_ts h̄_s, h̃_t = tanh(W_c [c_t; h_t]) (tanh(W_c [c_t; h_t;
+    E y_{t−1}]) with the deep output), p(y_t) = softmax(W_s h̃_t)."""
     net = NetConfig(emb=12, hidden=16, attn_dim=10, dropout=0.0, score=score,  # type: ignore[arg-type]
-                    input_feeding=feeding, attentional=width)  # fmt: skip
+                    input_feeding=feeding, attentional=width, deep_output=deep,
+                    scaled_score=scaled)  # fmt: skip
     model = randomize(build_model(f"{cell}-luong", net, SRC_V, TGT_V))
     assert isinstance(model, LuongSeq2Seq)
     state, y = encoded(model)
@@ -235,9 +240,12 @@ def test_luong_step_follows_the_papers_equations(
             W_a = torch.cat([a.W.weight, a.U.weight], -1)  # (A, 2H)
             pairs = torch.cat([h_t[:, None].expand_as(hbar), hbar], -1)  # (B, S, 2H)
             e = torch.tanh(pairs @ W_a.T + a.U.bias) @ a.v.weight[0]
+        if scaled:
+            e = e / math.sqrt(16)
         alpha = softmax_over_real(e, state.pad_mask)
         context = torch.einsum("bs,bsh->bh", alpha, hbar)
-        h_tilde = torch.tanh(torch.cat([context, h_t], -1) @ model.combine.weight.T)
+        parts = [context, h_t, emb] if deep else [context, h_t]
+        h_tilde = torch.tanh(torch.cat(parts, -1) @ model.combine.weight.T)
         expected = torch.log_softmax(h_tilde @ model.out.weight.T + model.out.bias, -1)
 
         log_p, state, weights = model.step(y, state)

@@ -51,6 +51,12 @@ class NetConfig:
     # layer and input feeding read; None = hidden (the paper). The output layer's cost is
     # V·A a token: emb gives it Bahdanau's deep-output width
     attentional: int | None = None
+    # Luong: h̃ = tanh(W_c [c_t; h_t; e(y_{t−1})]), the direct path from the previous word
+    # that Bahdanau's deep output W_o tanh(W_p [s_t; c_t; e(y_{t−1})]) has (not the paper's)
+    deep_output: bool = False
+    # Luong: the dot / general score divided by √hidden (Vaswani et al.'s scaling; not the
+    # paper's): unscaled, the general score saturated the softmax within 150 Adam steps
+    scaled_score: bool = False
     d_model: int = 256  # Transformer width C
     heads: int = 4  # Transformer attention heads (C/heads = 64 per head)
     d_ff: int = 1024  # Transformer feed-forward width (4·C as in Vaswani et al.)
@@ -102,6 +108,8 @@ def _luong(cell: Literal["gru", "lstm"]) -> Builder:
             attn_dim=c.attn_dim,
             input_feeding=c.input_feeding,
             attentional=c.attentional,
+            deep_output=c.deep_output,
+            scaled=c.scaled_score,
         )
 
     return build

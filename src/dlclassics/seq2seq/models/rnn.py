@@ -26,6 +26,11 @@ attended to before; without it the decoder runs over the whole target at once an
 is one batched product. ``gru-luong`` is the same on GRUs. The width A of h̃ is the hidden size
 H in the paper; ``attentional=A`` narrows it, and with it the output layer W_s (V·A a token,
 the largest cost of a step with thousands of target words).
+Two options that are not the paper's: ``deep_output`` gives h̃ the previous word,
+``h̃_t = tanh(W_c [c_t; h_t; e(y_{t−1})])`` — the direct path Bahdanau's deep output
+``W_o tanh(W_p [s_t; c_t; e(y_{t−1})])`` has, which the paper's h̃ lacks — and ``scaled``
+divides the dot or general score by √H (:mod:`dlclassics.nn.alignment`), so that Adam does
+not drive the bilinear score into a one-hot softmax within the first hundred steps.
 
 Every model implements :class:`~dlclassics.seq2seq.interface.Seq2SeqModel`: ``encode`` →
 :class:`RNNState`, ``step`` → log-probabilities, and ``forward(src, src_lengths, tgt_in)`` →
@@ -300,15 +305,23 @@ class LuongSeq2Seq(RNNSeq2Seq):
         attn_dim: int,
         input_feeding: bool,
         attentional: int | None = None,
+        deep_output: bool = False,
+        scaled: bool = False,
     ) -> None:
-        """``attentional``: the width A of h̃; None = the hidden size H (the paper's)."""
+        """``attentional``: the width A of h̃; None = the hidden size H (the paper's).
+        ``deep_output``: h̃ also reads e(y_{t−1}); ``scaled``: the dot or general score
+        divided by √H (see the module docstring)."""
         A = attentional or sizes.hidden
         inputs = sizes.emb + A if input_feeding else sizes.emb
         super().__init__(cell, src_vocab, tgt_vocab, sizes, inputs)
         self.input_feeding = input_feeding
+        self.deep_output = deep_output
         H = sizes.hidden
-        self.scorer = SCORES[score](H, H, attn_dim)
-        self.combine = nn.Linear(H + H, A, bias=False)  # W_c [c_t; h_t]
+        if scaled and score not in ("dot", "general"):
+            raise ValueError(f"scaled scores are dot or general, not {score}")
+        self.scorer = SCORES[score](H, H, attn_dim, **({"scaled": True} if scaled else {}))
+        # W_c [c_t; h_t], or W_c [c_t; h_t; e(y_{t−1})] with the deep output's direct path
+        self.combine = nn.Linear(H + H + (sizes.emb if deep_output else 0), A, bias=False)
         self.out = nn.Linear(A, tgt_vocab)  # W_s
 
     def _initial_state(
@@ -324,11 +337,12 @@ class LuongSeq2Seq(RNNSeq2Seq):
         return RNNState(hidden, cell, memory, self.scorer.prepare(memory), pad_mask, feed)
 
     def _attend(
-        self, h: torch.Tensor, state: RNNState
+        self, h: torch.Tensor, e: torch.Tensor, state: RNNState
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """h (…, H) → logits, h̃ (…, H), weights (…, S); works for one step or all T."""
+        """h (…, H), e (…, E) → logits, h̃ (…, A), weights (…, S); one step or all T."""
         c, weights = attend(self.scorer(h, state.keys), state.memory, state.pad_mask)
-        h_tilde = torch.tanh(self.combine(torch.cat([c, h], dim=-1)))
+        parts = [c, h, e] if self.deep_output else [c, h]
+        h_tilde = torch.tanh(self.combine(torch.cat(parts, dim=-1)))
         return self.out(self.drop(h_tilde)), h_tilde, weights
 
     def _step(
@@ -336,7 +350,7 @@ class LuongSeq2Seq(RNNSeq2Seq):
     ) -> tuple[torch.Tensor, RNNState, torch.Tensor | None]:
         x = torch.cat([e, state.feed], dim=-1) if state.feed is not None else e
         out, h, cell = self._run(x.unsqueeze(1), state)
-        logits, h_tilde, weights = self._attend(out[:, 0], state)
+        logits, h_tilde, weights = self._attend(out[:, 0], e, state)
         feed = h_tilde if self.input_feeding else None
         return logits, dataclasses.replace(state, hidden=h, cell=cell, feed=feed), weights
 
@@ -344,5 +358,5 @@ class LuongSeq2Seq(RNNSeq2Seq):
         if self.input_feeding:
             return super()._teacher_forced(e, state)
         out, _, _ = self._run(e, state)  # (B, T, H): all decoder states in one call
-        logits, _, _ = self._attend(out, state)  # (B, T, V)
+        logits, _, _ = self._attend(out, e, state)  # (B, T, V)
         return logits
