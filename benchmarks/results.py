@@ -534,6 +534,14 @@ def language_models(r: Results) -> list[str]:
     return out
 
 
+def _w2v_score(row: Row, key: str) -> str:
+    """A word2vec quality cell: the value, or mean ± sd when the row has several seeds."""
+    value, sd = row[key], row.get(f"{key}_sd")
+    if key == "analogy_acc":
+        return pct(value) if sd is None else f"{pct(value)} ± {100 * sd:.2f}"
+    return raw(value) if sd is None else f"{raw(value)} ± {raw(sd)}"
+
+
 def word_vectors(r: Results) -> list[str]:
     doc, cmds = r.doc("word2vec_vs_gensim"), Commands()
     out = ["## Word vectors", "", "### word2vec against gensim 4.4", ""]
@@ -557,14 +565,20 @@ def word_vectors(r: Results) -> list[str]:
         rows.append(
             [config, f"{ours['epochs']}", f"{ours['words_per_sec']:,.0f} / "
              f"{peer['words_per_sec']:,.0f} ({ours['speedup_vs_gensim']}×)",
-             f"{pct(ours['analogy_acc'])} / {pct(peer['analogy_acc'])}",
-             f"{ours['ws353']} / {peer['ws353']}", f"{ours['simlex']} / {peer['simlex']}", run]
+             f"{_w2v_score(ours, 'analogy_acc')} / {_w2v_score(peer, 'analogy_acc')}",
+             f"{_w2v_score(ours, 'ws353')} / {_w2v_score(peer, 'ws353')}",
+             f"{_w2v_score(ours, 'simlex')} / {_w2v_score(peer, 'simlex')}",
+             ", ".join(map(str, ours.get("seeds", [1]))), run]
         )  # fmt: skip
     out += table(
         ["config", "epochs", "words/s ours / gensim", "analogy ours / gensim",
-         "WS-353 ours / gensim", "SimLex-999 ours / gensim", "run"], rows
+         "WS-353 ours / gensim", "SimLex-999 ours / gensim", "seeds", "run"], rows
     )  # fmt: skip
     out += [
+        "",
+        "Quality over several seeds (`--quality-seeds N`) is the mean ± the standard deviation "
+        "over the seeds (the JSON keeps each seed's value); one seed: that run's value, "
+        "without ±.",
         "",
         f"Largest gaps to gensim over the four configs, in either direction: analogy "
         f"{100 * gaps['analogy_acc']:.2f} points, WS-353 {gaps['ws353']:.4f}, SimLex-999 "

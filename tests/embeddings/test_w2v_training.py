@@ -93,6 +93,18 @@ def test_planted_topics_are_nearest_neighbours_after_training(
     assert reports[-1].loss < reports[0].loss  # the loss callbacks see goes down
 
 
+def test_input_vectors_start_as_gensims_uniform_in_plus_minus_one_over_dim(
+    corpus: list[list[str]],
+) -> None:
+    """gensim 4's range, twice word2vec.c's [-0.5/D, 0.5/D); the output vectors are zero."""
+    model = Word2Vec.build(corpus, small_config(seed=5))
+    V, D = model.syn0.shape
+    assert model.syn0.dtype == np.float32 and not model.syn1.any()
+    assert -1 / D <= model.syn0.min() < -0.9 / D and 0.9 / D < model.syn0.max() < 1 / D
+    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
+    np.testing.assert_array_equal(model.syn0, keyedvectors.prep_vectors((V, D), seed=5))
+
+
 def test_multithreaded_training_learns_the_same_structure(corpus: list[list[str]]) -> None:
     kv, stats, _ = train_word2vec(corpus, small_config(workers=2, chunk_words=500))
     assert same_group_top1(kv) >= 0.95  # Hogwild: not bitwise, same quality (calibrated as above)
