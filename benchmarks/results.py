@@ -631,6 +631,9 @@ ROUND_NOTES = {
     "s2s-L30-bpe4k-c3600-first": "the long round's first run, on another CPU, collected from "
     "`runs/s2s-L30-bpe4k-c3600` before that directory was trained again; the Transformer's "
     "step probe ran while other work shared the machine",
+    "s2s-L30-bpe4k-c600-luong": "Luong against Bahdanau at one budget, Luong with the deep "
+    "output's e(y_{t−1}) in h̃ and the general score ÷ √H (earlier rounds: the paper's h̃ and "
+    "score)",
 }
 ROUNDS = [
     "s2s-L30", "s2s-L30-bpe4k", "s2s-L30-bpe4k-c3600", "s2s-L30-bpe4k-c3600-first",
@@ -706,6 +709,10 @@ def translation(r: Results) -> list[str]:
             goal.get(f"transformer_minus_best_rnn_{s}")
             for s in ("greedy", "beam5_alpha0.6", "beam5_val_alpha")
         ]
+        luong = [
+            goal.get(f"luong_minus_bahdanau_{s}")
+            for s in ("greedy", "beam5_alpha0.6", "beam5_val_alpha")
+        ]
         boot = goal.get("paired_bootstrap", {})
         p = [
             boot[s]["p_value"] for s in ("greedy", "beam5_alpha0.6", "beam5_val_alpha") if s in boot
@@ -713,11 +720,13 @@ def translation(r: Results) -> list[str]:
         rows.append(
             [f"`{key}`", gain, "yes" if not short else "no: " + ", ".join(short),
              " / ".join(f"{d:+}" for d in deltas if d is not None),
-             " / ".join(str(x) for x in p) if p else "—"]
+             " / ".join(str(x) for x in p) if p else "—",
+             " / ".join(f"{d:+}" for d in luong if d is not None) or "—"]
         )  # fmt: skip
     out += table(
         ["round_pair", "attention − fixed context, BLEU (greedy / beam)", "beam ≥ greedy",
-         "Transformer − best RNN (greedy / α 0.6 / val α)", "paired bootstrap p (same order)"],
+         "Transformer − best RNN (greedy / α 0.6 / val α)", "paired bootstrap p (same order)",
+         "best Luong − Bahdanau (same order; goal ≥ −2)"],
         rows,
     )  # fmt: skip
     out += ["", *_translation_notes(picked), "", targets("seq2seq"), ""]

@@ -27,24 +27,45 @@ validation, where the round was decoded with it):
   (α 1.5; 1,497 steps, 1,293 CPU-s); the Transformer ahead by 2.2–3.2 (p = 0.001 each),
   with 34 % more CPU.
 
-Luong trails Bahdanau in every round (en→es words, 1,500 CPU-s: 3.29 against 16.13 at beam
-5). What was checked: the model computes the paper's equations — one decoder step of every
-score (dot, general, concat), with and without input feeding, against the equations written
-out in float64 (``tests/seq2seq/test_seq2seq_oracles.py``, which fails without the tanh of
-h̃), and it learns a reverse task to ≥ 99 % token accuracy. What was found: (1) cost — at the
-paper's width (h̃ of H = 256 feeding W_s over the target vocabulary) a step cost 0.61 CPU-s
-against Bahdanau's 0.43 on BPE pieces, and a GRU in place of the LSTM (``gru-luong``) cost the
-same, so the output layer, not the cell, made the difference; Luong now uses ``attentional``
-= E = 128, Bahdanau's deep-output width (0.48 against 0.45 CPU-s a step); (2) per-step
-learning — at 150 CPU-s each (BPE 4000, pairs ≤ 30 tokens; 274 and 291 steps) Luong's best
-validation loss was 5.74 against Bahdanau's 5.09, its token accuracy stalling at 0.16 from
-step 150 on where Bahdanau's rose to 0.21. Probes of 150 steps on the same buckets
-(validation loss on 4 val buckets): gru-bahdanau 5.14, lstm-luong at the paper's width 5.54,
-gru-luong (width E) 5.45, lstm-luong without input feeding (width E) 5.78 — the LSTM accounts
-for a little of it, input feeding helps; the cause of the rest is not found (the deep
-output's direct path from e(y_{t−1}) and c_t, which Luong's W_s h̃ lacks, is the first
-suspect). That round was not decoded (both models far from translating at that loss), so the
-file has no round where Luong and Bahdanau share a budget at the new width.
+Luong against Bahdanau. Before round ``s2s-L30-bpe4k-c600-luong`` Luong trailed in every
+round (en→es words, 1,500 CPU-s: 3.29 against 16.13 at beam 5; within 2 only at 150 CPU-s on
+pairs ≤ 20, 1.05 against 2.72, where nothing translated). What was checked: the
+model computes the paper's equations — one decoder step of every score (dot, general,
+concat), with and without input feeding, against the equations written out in float64
+(``tests/seq2seq/test_seq2seq_oracles.py``, which fails without the tanh of h̃), and it
+learns a reverse task to ≥ 99 % token accuracy. What was found: (1) cost — at the paper's
+width (h̃ of H = 256 feeding W_s over the target vocabulary) a step cost 0.61 CPU-s against
+Bahdanau's 0.43 on BPE pieces, and a GRU in place of the LSTM (``gru-luong``) cost the same,
+so the output layer, not the cell, made the difference; Luong now uses ``attentional`` = E =
+128, Bahdanau's deep-output width (0.48 against 0.45 CPU-s a step); (2) per-step learning —
+at 150 CPU-s each (BPE 4000, pairs ≤ 30 tokens; 274 and 291 steps) Luong's best validation
+loss was 5.74 against Bahdanau's 5.09, its token accuracy stalling at 0.16 from step 150 on
+where Bahdanau's rose to 0.21 (probes on 4 val buckets: gru-luong 5.45, lstm-luong without
+input feeding 5.78, with it 5.54, gru-bahdanau 5.14). (3) The cause, from 150-step probes
+(``--steps 150``, BPE 4000, pairs ≤ 30, best loss on the whole validation set): the output
+layer. gru-bahdanau 5.55, lstm-luong 5.94; giving h̃ the previous word, ``h̃_t = tanh(W_c
+[c_t; h_t; e(y_{t−1})])`` (``NetConfig.deep_output``: the direct path of Bahdanau's deep
+output ``W_o tanh(W_p [s_t; c_t; e(y_{t−1})])``, which the paper's h̃ lacks), 5.52 — level
+with Bahdanau, at 0.46 CPU-s a step against 0.45. Second, the score's scale: with Adam at
+2·10⁻³ the unscaled general score ``h_tᵀ W_a h̄_s`` spanned 25–130 nats across a sentence
+after 150 steps, the attention one-hot (normalized entropy 0.055, mean largest weight 0.93,
+where Bahdanau's was still near-uniform: 0.99); divided by √H (``NetConfig.scaled_score``)
+it stayed soft (0.53) at the same loss (5.93 alone, 5.52 with the deep output) — what the
+scaling does over a longer run was not measured apart. Both are design choices, not the
+paper's and not bugs: the code computed the paper's equations (the oracle tests now cover
+both options on and off); the paper trained 4 × 1,000 LSTMs for 10–12 epochs with SGD.
+Checked and not the cause: initialisation (torch's defaults for every layer of both models),
+dropout (embeddings and the output layer's input, in both), the decoder's initial state
+(``tanh(V h_enc)`` in both; the LSTM's cell is the encoder's), the learning rate (shared),
+input feeding (training and decoding run one per-step function: the step ≡ forward test),
+embeddings (untied in both RNNs). Round ``s2s-L30-bpe4k-c600-luong`` (both options on; BPE
+4000, pairs ≤ 30, ``--cpu-budget 600`` each, the two trained side by side):
+gru-bahdanau 7.95 / 9.54 / 9.54 (greedy / beam 5 α 0.6 / own α, 0.6; 1,204 steps, 512
+CPU-s, best validation loss 3.773), lstm-luong 8.24 / 9.97 / 9.97 (α 0.6; 1,152 steps, 543
+CPU-s, 3.791): Luong − Bahdanau +0.29 / +0.43 / +0.43 BLEU — within 2 (goal: **met**), on
+one seed and a short budget; the two learned at the same pace throughout (validation loss
+5.19 / 4.84 / 4.10 at steps 192 / 288 / 576 against Bahdanau's 5.14 / 4.79 / 4.08 at 200 /
+300 / 600).
 
 Earlier rounds (pairs ≤ 20 tokens, 150 and 300 CPU-seconds; far from converged) are in the
 same file. On a task small enough to learn in seconds — reversing 3–7 symbols, 300 steps —
@@ -62,8 +83,9 @@ pieces (:mod:`dlclassics.seq2seq.subword`), N per side.
 
 * ``gru`` — GRU encoder–decoder with one fixed context vector (no attention);
 * ``gru-bahdanau`` — bidirectional GRU encoder + additive attention;
-* ``lstm-luong`` — bidirectional LSTM encoder + Luong "general" attention, input feeding
-  (``gru-luong``: the same on GRUs);
+* ``lstm-luong`` — bidirectional LSTM encoder + Luong "general" attention, input feeding,
+  since round ``s2s-L30-bpe4k-c600-luong`` with the deep output's e(y_{t−1}) in h̃ and the
+  score ÷ √H (``gru-luong``: the same on GRUs);
 * ``transformer`` — 2+2 pre-norm layers, d_model 256, 4 heads, label smoothing 0.1.
 
 Budget → steps. A model's step count is fixed before training (the cosine schedule needs
@@ -113,11 +135,15 @@ first 300 test pairs); the BPE round the same with ``--subwords 4000 --root
 runs/s2s-L30-bpe4k``; the long round with ``--subwords 4000 --cpu-budget 3600 --steps N
 --root runs/s2s-L30-bpe4k-c3600``; es→en with ``--pair es-en --subwords 4000 --cpu-budget
 1500 --root runs/s2s-L30-bpe4k-esen``; then ``--phase report --root runs/s2s-L30-bpe4k-c3600
---also runs/s2s-L30-bpe4k-esen``. The report keeps the committed rows of every round it does
-not collect again (:func:`kept_rounds`: the run directories are not committed), so the earlier
-rounds — ``s2s-L30``, ``s2s-L30-bpe4k``, ``s2s-L30-bpe4k-c3600-first`` and the ``--max-len
-20`` rounds ``bench-seq2seq-b300`` and ``bench-seq2seq`` — stay in the file as they were
-measured.
+--also runs/s2s-L30-bpe4k-esen``. The Luong round: ``--models gru-bahdanau`` and ``--models
+lstm-luong``, each ``--subwords 4000 --cpu-budget 600 --root runs/s2s-L30-bpe4k-c600-luong``
+(eval ``--sweep-limit 300``), then ``--phase report --models gru-bahdanau lstm-luong --root
+runs/s2s-L30-bpe4k-c600-luong``. The report keeps the committed rows of every round it does
+not collect again (:func:`kept_rounds`: the run directories are not committed), each with the
+command that made it, so the earlier rounds — ``s2s-L30``, ``s2s-L30-bpe4k``,
+``s2s-L30-bpe4k-c3600``, ``s2s-L30-bpe4k-c3600-first``, ``s2s-L30-bpe4k-esen`` and the
+``--max-len 20`` rounds ``bench-seq2seq-b300`` and ``bench-seq2seq`` — stay in the file as
+they were measured.
 """
 
 from __future__ import annotations
@@ -166,8 +192,15 @@ RNN = NetConfig(emb=128, hidden=256, attn_dim=128)
 # what Bahdanau's deep output W_o tanh(W_p [s; c; e]) costs (V·E a token). At the paper's
 # width (h̃ of H = 256) a step cost 0.61 CPU-s against Bahdanau's 0.43 on BPE pieces (the
 # LSTM is not the difference: gru-luong cost the same), so at an equal budget Luong got ~2/3
-# of Bahdanau's steps; rounds before round s2s-L30-bpe4k-c150-luong used that width
-LUONG_NET = NetConfig(emb=128, hidden=256, attn_dim=128, attentional=128)
+# of Bahdanau's steps; rounds before round s2s-L30-bpe4k-c150-luong used that width.
+# Two options that are not the paper's (rounds before s2s-L30-bpe4k-c600-luong had neither):
+# deep_output, h̃ = tanh(W_c [c_t; h_t; e(y_{t−1})]), the direct path from the previous word
+# that Bahdanau's deep output has (150-step probe: validation loss 5.94 → 5.52, Bahdanau
+# 5.55), and scaled_score, the general score ÷ √H (unscaled it spanned ~100 nats after 150
+# steps, attention one-hot: normalized entropy 0.055; scaled 0.53, at the same loss)
+LUONG_NET = NetConfig(
+    emb=128, hidden=256, attn_dim=128, attentional=128, deep_output=True, scaled_score=True
+)
 NETS: dict[str, NetConfig] = {
     "gru": RNN,
     "gru-bahdanau": RNN,
@@ -421,11 +454,18 @@ def kept_rounds(results: Path, collected: set[str]) -> tuple[list[dict[str, Any]
     """The rows and goals of the committed results file for the rounds not collected now: a
     report rebuilt from the run directories on one machine keeps the rounds trained elsewhere
     (run directories are not committed; a kept round's paired bootstrap cannot be recomputed
-    without its translations), and a round collected again replaces its old rows."""
+    without its translations), and a round collected again replaces its old rows. Each kept
+    row keeps the command that made it: its own, else the old file's (the report that
+    collected it)."""
     if not results.is_file():
         return [], {}
     old = read_json(results, "the committed results")
-    kept = [r for r in old["rows"] if r["round"] not in collected]
+    # a row without its own command was collected by the old file's report command
+    kept = [
+        {**r, "command": r.get("command", old["command"])}
+        for r in old["rows"]
+        if r["round"] not in collected
+    ]
     logging.info("kept %d rows of %s (rounds not collected now)", len(kept), results)
     return kept, old.get("goals", {})
 
