@@ -29,6 +29,14 @@ after one epoch then rising — Adam gives a feature seen for the first time a s
 so singleton 4-grams are memorised; SGD reached 217 there after 2 epochs. Training is spiky
 at lr 20 (a validation of 2,560 at step 400 in the row's curve); the best checkpoint is scored.
 
+RNNME (Mikolov et al. 2011: the Elman RNN and the maxent's hashed n-gram features feeding
+one class-factored softmax; :mod:`dlclassics.lm.models.rnnme`), the maxent's features, table,
+classes, prior and SGD at lr 20, plus an RNN of 128 units whose dense weights take 0.01 of
+that rate (``DENSE_LR``: at the full rate the loss reached 94 nats by step 50, at 0.1 the
+gradient norm 1,011 by step 100): 180.73 at a 200 CPU-s budget — 381 steps, under one epoch,
+priced by a step probe at load ~10: under-trained, below the maxent's 165.92 at 1,763 steps;
+how far it goes with the maxent's step count is not measured.
+
 Equal budget (table ``brown-equal``, ``--table brown-equal --budget 60``): every neural rung
 at 60 CPU-s of training steps, validated every 100 steps (each row's ``curve``: [CPU s, val
 perplexity], steps turned into CPU seconds at the run's mean cost per step;
@@ -124,6 +132,13 @@ K_GRID = (1.0, 0.1, 0.01, 0.001)  # add-k's k, chosen by val perplexity
 # model -> (architecture, windows per step, peak lr); sizes chosen to fit the CPU budget
 SETTINGS: dict[str, tuple[LMModelConfig, int, float]] = {
     "maxent": (LMModelConfig(order=4, classes=119, buckets=1 << 24, bptt=32), 64, 20.0),
+    "rnnme": (
+        LMModelConfig(
+            order=4, classes=119, buckets=1 << 24, embed=128, hidden=128, dropout=0.1, bptt=32
+        ),
+        64,
+        20.0,
+    ),
     "nnlm": (
         LMModelConfig(order=10, embed=128, hidden=768, direct=False, dropout=0.5, bptt=32),
         64,
@@ -148,11 +163,8 @@ SETTINGS: dict[str, tuple[LMModelConfig, int, float]] = {
 # on val at 300 CPU-s from 10⁻⁶ / 5·10⁻⁶ / 2·10⁻⁵ (val 181.46 / 179.15 / 199.28; lr 10
 # instead of 20 with 5·10⁻⁶: 180.21). Validated often: the best checkpoint is the one scored.
 TRAINER: dict[str, dict[str, Any]] = {
-    "maxent": {
-        "optimizer": "sgd",
-        "momentum": 0.9,
-        "weight_decay": 5e-6,
-    },
+    name: {"optimizer": "sgd", "momentum": 0.9, "weight_decay": 5e-6}
+    for name in ("maxent", "rnnme")  # RNNME: Mikolov trains it with plain SGD too
 }
 # steps between the maxent's validations (a step costs ~0.08 CPU-s, a validation ~20): often
 # on the short equal-budget run, every 400 steps on the long one
@@ -163,6 +175,7 @@ NAMES = {
     "rnn": "RNN (Elman)",
     "lstm": "LSTM",
     "gru": "GRU",
+    "rnnme": "RNNME (Elman RNN + hashed 1–{n}-gram direct connections, {classes} word classes)",
     "transformer": "Transformer (decoder-only, 2 layers)",
 }
 MIXTURES = {"nnlm": ("kn", 3), "lstm": ("mkn", 5)}  # neural model -> n-gram it is mixed with
@@ -175,7 +188,7 @@ def train_model(name: str, budget: float, seed: int, table: str = "brown") -> di
     arch, batch, lr = SETTINGS[name]
     run_dir = RUNS / name if table == "brown" else RUNS / table / name
     every = EVAL_EVERY if table == "brown" else EQUAL_EVAL
-    every = MAXENT_EVAL[table] if name == "maxent" else every
+    every = MAXENT_EVAL[table] if name in ("maxent", "rnnme") else every
     if run_dir.exists():
         shutil.rmtree(run_dir)  # a fresh run each time
     base = LMTrainConfig()
@@ -215,7 +228,7 @@ def train_model(name: str, budget: float, seed: int, table: str = "brown") -> di
     row: dict[str, Any] = {
         "table": table,
         "model": NAMES[name].format(n=arch.order, classes=arch.classes),
-        "order": arch.order if name in ("maxent", "nnlm") else None,
+        "order": arch.order if name in ("maxent", "nnlm", "rnnme") else None,
         "params": sum(p.numel() for p in task.parameters()),
         "valid_ppl": round(StreamScore.of(log_probs["val"]).perplexity, 2),
         "test_ppl": round(StreamScore.of(log_probs["test"]).perplexity, 2),

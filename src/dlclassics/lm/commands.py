@@ -49,7 +49,7 @@ from dlclassics.train.lifecycle import Prepared, RunResult, TrainCommand
 
 log = logging.getLogger(__name__)
 
-ModelName = Literal["maxent", "nnlm", "rnn", "lstm", "gru", "transformer"]
+ModelName = Literal["maxent", "nnlm", "rnn", "lstm", "gru", "rnnme", "transformer"]
 VOCAB_FILE = "vocab.json"
 CALIBRATION_BATCHES = 4  # timed steps per pass of the --cpu-budget calibration
 

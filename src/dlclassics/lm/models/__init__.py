@@ -8,6 +8,7 @@ nnlm           Bengio et al. 2003: concat embeddings → tanh → softmax :mod:`
 rnn            Elman RNN (tanh)                                      :mod:`.rnn`
 lstm           LSTM                                                  :mod:`.rnn`
 gru            GRU                                                   :mod:`.rnn`
+rnnme          Elman RNN + maxent direct connections (Mikolov 2011)  :mod:`.rnnme`
 transformer    decoder-only, pre-norm, causal self-attention         :mod:`.transformer`
 =============  ===================================================  ==========================
 
@@ -39,6 +40,12 @@ def _nnlm(config: LMModelConfig, V: int) -> LanguageModel:
     return NNLM(config, V)
 
 
+def _rnnme(config: LMModelConfig, V: int) -> LanguageModel:
+    from dlclassics.lm.models.rnnme import RNNMaxEntLM
+
+    return RNNMaxEntLM(config, V)
+
+
 def _recurrent(kind: str) -> Builder:
     def build(config: LMModelConfig, V: int) -> LanguageModel:
         from dlclassics.lm.models.rnn import RecurrentLM
@@ -60,6 +67,7 @@ MODELS.add("nnlm", _nnlm)
 MODELS.add("rnn", _recurrent("rnn"))
 MODELS.add("lstm", _recurrent("lstm"))
 MODELS.add("gru", _recurrent("gru"))
+MODELS.add("rnnme", _rnnme)
 MODELS.add("transformer", _transformer)
 
 
