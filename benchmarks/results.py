@@ -1142,15 +1142,15 @@ def gans(r: Results) -> list[str]:
         ) + cmds.lines() + [""]  # fmt: skip
     if "gan" in r.docs:
         doc, cmds = r.doc("gan"), Commands()
-        out += ["### The ring of 8 Gaussians and Fashion-MNIST", ""]
+        out += ["### The ring of 8 Gaussians, Fashion-MNIST and MNIST", ""]
         notes = " ".join(f"{n}." for n in _notes(doc["rows"]))
         out += [
             f"From {r.source('gan')}: {doc['benchmark']}. {notes} On the ring: modes covered "
             "and the share of samples within 3σ of a mode. On images: the Fréchet distance in "
             "our judge classifier's feature space (`fid_own`, lower is better) and the "
             "classifier score, each next to the same measure on real held-out images (the "
-            "floor / ceiling a generator can reach), and the rarest / commonest class's share "
-            "of the samples.",
+            "floor / ceiling a generator can reach), the rarest / commonest class's share "
+            "of the samples, and the judge's own accuracy on the held-out images.",
             "",
         ]
         ring = [x for x in doc["rows"] if x.get("modes_covered") is not None]
@@ -1176,16 +1176,18 @@ def gans(r: Results) -> list[str]:
                     if x.get("class_share_min") is not None
                     else "—"
                 )
+                accuracy = x.get("judge_accuracy_real")
                 rows.append(
                     [x["run"], fmt(x["fid_own"], 1), fmt(x["fid_own_real_floor"], 2),
                      fmt(x["classifier_score"], 2), fmt(real, 2) if real is not None else "—",
-                     shares, f"{x['steps']:,} × {x['batch_size']}", raw(x["train_seconds"]),
+                     shares, pct(accuracy) if accuracy is not None else "—",
+                     f"{x['steps']:,} × {x['batch_size']}", raw(x["train_seconds"]),
                      cmds.ref(r.command("gan", x))]
                 )  # fmt: skip
             out += table(
                 ["run", "fid_own", "real images: fid_own", "classifier score",
-                 "real images: score", "class shares (min – max)", "steps × batch", "CPU s",
-                 "run"], rows
+                 "real images: score", "class shares (min – max)", "judge accuracy (held out)",
+                 "steps × batch", "CPU s", "run"], rows
             )  # fmt: skip
         out += cmds.lines()
         out += [

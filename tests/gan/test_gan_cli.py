@@ -79,7 +79,7 @@ def _logged(run: Path) -> list[tuple[int, dict[str, float]]]:
 
 
 def test_dcgan_on_digits_samples_a_grid_and_the_conditional_model_one_class(
-    mnist500_home: Path, tmp_path: Path
+    mnist500_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for model in ("dcgan", "cdcgan"):
         run = tmp_path / model
@@ -97,6 +97,7 @@ def test_dcgan_on_digits_samples_a_grid_and_the_conditional_model_one_class(
     assert result["fid_own"] > result["fid_own_real_floor"] >= 0
     assert 1 <= result["classifier_score"] <= 10 and 1 <= result["classifier_score_real"] <= 10
     assert 0 <= result["class_share_min"] <= 0.1 <= result["class_share_max"] <= 1
+    assert 0 <= result["judge_accuracy_real"] <= 1  # the judge on the held-out digits
     assert (judge / "best.safetensors").is_file()  # trained once, then reused:
     assert main(["gan", "eval", "--run-dir", str(tmp_path / "cdcgan"), "--n", "200",
                  "--judge-dir", str(judge)]) == 0  # fmt: skip
@@ -105,6 +106,15 @@ def test_dcgan_on_digits_samples_a_grid_and_the_conditional_model_one_class(
     assert main(["gan", "sample", "--run-dir", cdcgan, "--n", "16", "--class", "7",
                  "--out", str(out)]) == 0  # fmt: skip
     assert out.is_file()
+    # a judge trained for another number of epochs (an older one) is refused, not reused
+    config = json.loads((judge / "config.json").read_text())
+    config["run"]["run"]["epochs"] = 3
+    (judge / "config.json").write_text(json.dumps(config))
+    capsys.readouterr()
+    assert main(["gan", "eval", "--run-dir", cdcgan, "--n", "200",
+                 "--judge-dir", str(judge)]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "trained 3 epochs, not the current" in err, err
 
 
 def _mlp_run(tmp_path: Path) -> Path:

@@ -7,7 +7,9 @@ Every image measure comes with its floor, the same measure on real images the GA
   reference, with ``m`` = the held-out count (Fashion-MNIST: the 10,000 test images; MNIST:
   val + test, 1,998) or ``n`` if fewer, so both sides carry the same small-sample bias;
 * ``classifier_score`` on ``n`` samples; ``classifier_score_real`` on the held-out images;
-* ``class_share_min/max``: the rarest and commonest class among the ``n`` samples.
+* ``class_share_min/max``: the rarest and commonest class among the ``n`` samples;
+* ``judge_accuracy_real``: the judge's accuracy on the held-out images, how far its classes
+  (and so the score and the shares) can be trusted.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from dlclassics.data.tensors import CLASS_NAMES
+from dlclassics.data.tensors import CLASS_NAMES, image_dataset
 from dlclassics.gan.judge import judge, load_judge, real_images
 from dlclassics.gan.loop import GAN
 from dlclassics.gan.measures import class_shares, classifier_score, frechet_distance_of
@@ -66,6 +68,7 @@ def evaluate_images(
     task = load_judge(run.data, judge_dir)
     held_out_splits = ("test",) if run.data == "fashion-mnist" else ("val", "test")
     held_out = torch.cat([real_images(run.data, s) for s in held_out_splits])
+    held_out_labels = torch.cat([image_dataset(run.data, s).tensors[1] for s in held_out_splits])
     train = real_images(run.data, "train")
     pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:REFERENCE]
     reference, _ = judge(task, train[pick])
@@ -91,6 +94,7 @@ def evaluate_images(
         "class_share_max": float(shares.max()),
         "class_shares": {name: float(s) for name, s in zip(labels, shares, strict=True)},
         "class_shares_real": {name: float(s) for name, s in zip(labels, real_shares, strict=True)},
+        "judge_accuracy_real": float((real_probs.argmax(axis=1) == held_out_labels.numpy()).mean()),
         "judge_dir": str(judge_dir),
     }
 

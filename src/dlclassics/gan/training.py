@@ -59,16 +59,18 @@ class GANTrainConfig:
 
 
 PRESETS: dict[str, GANTrainConfig] = {
-    # the ring covered: PacGAN's packing of 4 samples per judgement
+    # the ring covered: PacGAN's packing of 4 samples per judgement; 10,000 steps at a constant
+    # step (6,000: 8/8 modes but 76 % within 3σ, the rest on bridges between modes; a linear
+    # decay to 0 froze the bridges, 57 %)
     "ring": GANTrainConfig(
         data=RING, model="mlp-gan", run_dir=Path("runs/gan-ring"), net=ModelConfig(pack=4),
-        trainer=GANLoopConfig(max_steps=6000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
+        trainer=GANLoopConfig(max_steps=10_000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
                               sample_every=500, checkpoint_every=1000),
     ),
     # the same game with a plain discriminator: it collapses onto a few modes
     "ring-collapse": GANTrainConfig(
         data=RING, model="mlp-gan", run_dir=Path("runs/gan-ring-collapse"),
-        trainer=GANLoopConfig(max_steps=6000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
+        trainer=GANLoopConfig(max_steps=10_000, batch_size=256, lr_g=5e-4, lr_d=5e-4,
                               sample_every=500, checkpoint_every=1000),
     ),
 }  # fmt: skip
