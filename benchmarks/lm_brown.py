@@ -33,9 +33,10 @@ RNNME (Mikolov et al. 2011: the Elman RNN and the maxent's hashed n-gram feature
 one class-factored softmax; :mod:`dlclassics.lm.models.rnnme`), the maxent's features, table,
 classes, prior and SGD at lr 20, plus an RNN of 128 units whose dense weights take 0.01 of
 that rate (``DENSE_LR``: at the full rate the loss reached 94 nats by step 50, at 0.1 the
-gradient norm 1,011 by step 100): 180.73 at a 200 CPU-s budget — 381 steps, under one epoch,
-priced by a step probe at load ~10: under-trained, below the maxent's 165.92 at 1,763 steps;
-how far it goes with the maxent's step count is not measured.
+gradient norm 1,011 by step 100): **158.68** at a 500 CPU-s budget (949 steps, 2.3 epochs,
+499 CPU-s; val 166.48), below the maxent alone (165.92) and 1.050 × the KN trigram — the
+hidden layer adds what the n-gram features miss. A first run at 200 CPU-s (381 steps, the
+probe priced under load ~10) reached 180.73.
 
 Equal budget (table ``brown-equal``, ``--table brown-equal --budget 60``): every neural rung
 at 60 CPU-s of training steps, validated every 100 steps (each row's ``curve``: [CPU s, val
