@@ -44,7 +44,7 @@ def error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("model", ["nnlm", "gru", "transformer"])
+@pytest.mark.parametrize("model", ["nnlm", "gru", "rnnme", "transformer"])
 def test_train_eval_sample_on_a_text_file(
     model: str, text: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
