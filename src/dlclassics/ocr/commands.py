@@ -91,7 +91,8 @@ PRESETS: dict[str, OCRTrainConfig] = {
     # softmax are not narrower than English's (≈ 1.1 CPU-s a step of 32 lines on one
     # thread in a probe, 0.9 s at the English width). The run took ≈ 1.0 CPU-s a step:
     # 2,000 steps ≈ 34 CPU-minutes, inside an hour of one shared core; CTC sat on the
-    # all-blank plateau (val CER 1.0) until step ≈ 300. Every training line People's
+    # all-blank plateau (val CER 1.0) until step ≈ 300 (resumed to --max-steps 3500, val CER
+    # 3.87 %: see benchmarks/ocr.py). Every training line People's
     # Daily yields (27,234 at most) is used, since a line's image is the same in every
     # epoch. Augment 0.3: the clean condition is the target, augmented lines keep it
     # robust. Results (met / not met): benchmarks/ocr.py.
