@@ -44,3 +44,15 @@ def test_file_run_reads_back_the_slices_it_wrote(tmp_path: Path) -> None:
     np.testing.assert_array_equal(got_keys, [3, 5, 8])
     np.testing.assert_array_equal(got_values, [1.0, 1.5, 2.0])
     assert got_values.dtype == np.float64
+
+
+def test_file_run_of_key_rows_reads_back_rows_in_their_dtype(tmp_path: Path) -> None:
+    """The n-gram path spills int32 word-id rows (n per n-gram) with int64 counts."""
+    rows = np.arange(15, dtype=np.int32).reshape(5, 3)
+    counts = np.array([7, 1, 4, 4, 2], dtype=np.int64)
+    run = FileRun.write(tmp_path / "rows", rows, counts)
+    assert run.rows == 5 and run.width == 3
+    got_rows, got_counts = run.read(2, 5)
+    np.testing.assert_array_equal(got_rows, rows[2:5])
+    np.testing.assert_array_equal(got_counts, counts[2:5])
+    assert got_rows.dtype == np.int32 and got_counts.dtype == np.int64

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from dlclassics.cli import main
 from dlclassics.data.corpora import Text
+from dlclassics.data.spill import MemoryRun
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram import count_ngrams, estimate, write_arpa
 from dlclassics.ngram.counts import NGramCounts
 from dlclassics.ngram.external import (
     MIN_BLOCK_TOKENS,
-    MemoryRun,
     _merge_order,
     block_tokens_for,
     count_ngrams_external,

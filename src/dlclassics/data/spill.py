@@ -8,8 +8,10 @@ slice per run, whatever the length of the input. kenlm's ``lmplz -S`` counts n-g
 way (:mod:`dlclassics.ngram.external`), and so does GloVe's ``cooccur.c``
 (:mod:`dlclassics.embeddings.cooccurrence`).
 
-A run is anything with ``rows`` and ``read(start, stop) -> (keys, values)``, its int64
-keys ascending and distinct: a :class:`FileRun` on disk, or a :class:`MemoryRun`.
+A run is anything with ``rows`` and ``read(start, stop) -> (keys, values)``: a
+:class:`FileRun` on disk, or a :class:`MemoryRun`. :func:`merge_runs` needs int64 keys,
+ascending and distinct; a run may also hold rows of keys (a 2-D array, e.g. the word ids of
+n-grams) that a wrapper maps to int64 keys as it reads.
 
 >>> a = MemoryRun(np.array([1, 4, 7]), np.array([1, 1, 1]))
 >>> b = MemoryRun(np.array([4, 9]), np.array([10, 10]))
@@ -44,7 +46,7 @@ def sort_and_sum(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 class Run(Protocol):
-    """Distinct int64 keys in ascending order and their values, read a slice at a time."""
+    """Keys in ascending order and their values, read a slice at a time."""
 
     @property
     def rows(self) -> int: ...
@@ -71,26 +73,33 @@ class MemoryRun:
 
 @dataclass(frozen=True)
 class FileRun:
-    """A run spilled to disk: raw int64 keys and values, read with ``np.fromfile``
-    (not a memory map, whose pages would count as resident memory)."""
+    """A run spilled to disk: raw keys (one per row, or ``width`` per row) and values, read
+    with ``np.fromfile`` (not a memory map, whose pages would count as resident memory)."""
 
     keys_path: Path
     values_path: Path
-    dtype: np.dtype
+    key_dtype: np.dtype
+    value_dtype: np.dtype
+    width: int | None  # keys per row; None: 1-D keys
     rows: int
 
     @classmethod
     def write(cls, stem: Path, keys: np.ndarray, values: np.ndarray) -> FileRun:
         keys_path, values_path = Path(f"{stem}.keys"), Path(f"{stem}.values")
-        np.ascontiguousarray(keys, dtype=np.int64).tofile(keys_path)
+        np.ascontiguousarray(keys).tofile(keys_path)
         np.ascontiguousarray(values).tofile(values_path)
-        return cls(keys_path, values_path, values.dtype, len(keys))
+        width = keys.shape[1] if keys.ndim == 2 else None
+        return cls(keys_path, values_path, keys.dtype, values.dtype, width, len(values))
 
     def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        k = stop - start
-        keys = np.fromfile(self.keys_path, np.int64, k, offset=8 * start)
-        values = np.fromfile(self.values_path, self.dtype, k, offset=self.dtype.itemsize * start)
-        return keys, values
+        k, w = stop - start, self.width or 1
+        keys = np.fromfile(
+            self.keys_path, self.key_dtype, k * w, offset=self.key_dtype.itemsize * start * w
+        )
+        values = np.fromfile(
+            self.values_path, self.value_dtype, k, offset=self.value_dtype.itemsize * start
+        )
+        return (keys if self.width is None else keys.reshape(k, w)), values
 
 
 def merge_runs(runs: Sequence[Run], slice_rows: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:

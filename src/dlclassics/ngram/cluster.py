@@ -46,13 +46,13 @@ from typing import Any
 
 import numpy as np
 
+from dlclassics.data import spill
 from dlclassics.data.corpora import _OPENERS, RESERVED, corpus_files
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram.counts import NGramCounts
 from dlclassics.ngram.external import (
     BlockTables,
-    MemoryRun,
     count_block,
     merge_tables,
     vocabulary_from_types,
@@ -209,7 +209,8 @@ def count_ngrams_dask(
                 local.close()
     unigrams = np.sum([t.unigrams for t in tables], axis=0)
     runs = [
-        [MemoryRun(t.words[n - 2], t.counts[n - 2]) for t in tables] for n in range(2, order + 1)
+        [spill.MemoryRun(t.words[n - 2], t.counts[n - 2]) for t in tables]
+        for n in range(2, order + 1)
     ]
     sentences = sum(t.sentences for t in tables)
     return merge_tables(vocab, unigrams, runs, sentences=sentences)

@@ -46,7 +46,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -174,56 +173,6 @@ def count_block(chunks: list[Chunk], vocab: Vocab, order: int) -> BlockTables:
     return BlockTables(block.counts[0], tuple(words), tuple(counts), block.sentences)
 
 
-class Run(Protocol):
-    """Sorted rows of one order from one block, read a slice at a time."""
-
-    @property
-    def rows(self) -> int: ...
-
-    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        """(stop − start, n) int32 word rows and their (stop − start,) int64 counts."""
-        ...
-
-
-@dataclass(frozen=True)
-class MemoryRun:
-    """A run held in memory (tables returned by Dask workers; tests)."""
-
-    words: np.ndarray
-    counts: np.ndarray
-
-    @property
-    def rows(self) -> int:
-        return len(self.counts)
-
-    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.words[start:stop], self.counts[start:stop]
-
-
-@dataclass(frozen=True)
-class FileRun:
-    """A run spilled to disk: raw int32 rows and int64 counts, read with ``np.fromfile``
-    (not a memory map, whose pages would count as resident memory)."""
-
-    words_path: Path
-    counts_path: Path
-    n: int
-    rows: int
-
-    @classmethod
-    def write(cls, stem: Path, words: np.ndarray, counts: np.ndarray) -> FileRun:
-        words_path, counts_path = Path(f"{stem}.words"), Path(f"{stem}.counts")
-        np.ascontiguousarray(words, dtype=np.int32).tofile(words_path)
-        np.ascontiguousarray(counts, dtype=np.int64).tofile(counts_path)
-        return cls(words_path, counts_path, words.shape[1], len(counts))
-
-    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-        k = stop - start
-        words = np.fromfile(self.words_path, np.int32, k * self.n, offset=4 * start * self.n)
-        counts = np.fromfile(self.counts_path, np.int64, k, offset=8 * start)
-        return words.reshape(k, self.n), counts
-
-
 # ---------------------------------------------------------------- 3. the merge
 
 
@@ -238,7 +187,7 @@ def _keys(index: NGramIndex, words: np.ndarray) -> np.ndarray:
 class _KeyedRun:
     """A run of word rows read as the keys of :func:`_keys` (a :class:`spill.Run`)."""
 
-    run: Run
+    run: spill.Run
     index: NGramIndex
 
     @property
@@ -251,7 +200,7 @@ class _KeyedRun:
 
 
 def _merge_order(
-    index: NGramIndex, runs: Sequence[Run], merge_rows: int
+    index: NGramIndex, runs: Sequence[spill.Run], merge_rows: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct keys of one order over all runs, and their summed counts."""
     merged = list(spill.merge_runs([_KeyedRun(run, index) for run in runs], merge_rows))
@@ -263,7 +212,7 @@ def _merge_order(
 def merge_tables(
     vocab: Vocab,
     unigrams: np.ndarray,
-    runs: Sequence[Sequence[Run]],
+    runs: Sequence[Sequence[spill.Run]],
     *,
     sentences: int,
     merge_rows: int = 1 << 16,
@@ -318,7 +267,7 @@ def count_ngrams_external(
         )
     with tempfile.TemporaryDirectory(prefix="dlc-ngram-", dir=tmp_dir) as tmp:
         unigrams = np.zeros(len(vocab), dtype=np.int64)
-        runs: list[list[FileRun]] = [[] for _ in range(order - 1)]
+        runs: list[list[spill.Run]] = [[] for _ in range(order - 1)]
         n_sentences = 0
         for b, chunk in enumerate(_stream_blocks(sentences, vocab, block_tokens)):
             block = count_block([chunk], vocab, order)
@@ -327,7 +276,9 @@ def count_ngrams_external(
             n_sentences += block.sentences
             for n in range(2, order + 1):
                 stem = Path(tmp) / f"b{b}.o{n}"
-                runs[n - 2].append(FileRun.write(stem, block.words[n - 2], block.counts[n - 2]))
+                words = block.words[n - 2].astype(np.int32, copy=False)
+                counts = block.counts[n - 2].astype(np.int64, copy=False)
+                runs[n - 2].append(spill.FileRun.write(stem, words, counts))
             del block
         per_run = max(1 << 10, merge_rows // max(1, len(runs[0]) if runs else 1))
         return merge_tables(vocab, unigrams, runs, sentences=n_sentences, merge_rows=per_run)
