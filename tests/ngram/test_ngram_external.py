@@ -22,11 +22,11 @@ from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram import count_ngrams, estimate, write_arpa
 from dlclassics.ngram.counts import NGramCounts
 from dlclassics.ngram.external import (
-    MIN_BLOCK_TOKENS,
+    MIN_TABLE_ENTRIES,
     _merge_order,
-    block_tokens_for,
     count_ngrams_external,
     parse_memory,
+    table_entries_for,
 )
 from dlclassics.ngram.trie import NGramIndex
 
@@ -57,7 +57,7 @@ def test_spilled_blocks_merge_to_the_in_memory_counts(
 ) -> None:
     whole = count_ngrams(corpus, order, min_count=min_count, max_size=max_size)
     spilled = count_ngrams_external(
-        corpus, order, block_tokens=block, min_count=min_count, max_size=max_size
+        corpus, order, entries=block, min_count=min_count, max_size=max_size
     )
     assert_same_counts(whole, spilled)
 
@@ -88,9 +88,7 @@ def test_the_arpa_file_is_byte_identical_with_forced_spills(tmp_path: Path) -> N
     text.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ours, spilled = tmp_path / "memory.arpa", tmp_path / "spilled.arpa"
     write_arpa(estimate(count_ngrams(Text(str(text)), 4, min_count=2), "mkn"), ours)
-    counts = count_ngrams_external(
-        Text(str(text)), 4, block_tokens=97, min_count=2, tmp_dir=tmp_path
-    )
+    counts = count_ngrams_external(Text(str(text)), 4, entries=97, min_count=2, tmp_dir=tmp_path)
     write_arpa(estimate(counts, "mkn"), spilled)
     assert ours.read_bytes() == spilled.read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("dlc-ngram-")]  # cleaned
@@ -126,13 +124,13 @@ def test_memory_sizes_parse_in_binary_units() -> None:
     assert parse_memory("1G") == parse_memory("1GiB") == 2**30
     assert parse_memory("1.5k") == 1536
     assert parse_memory("65536") == 65536
-    assert block_tokens_for(2**30, 3) > block_tokens_for(2**29, 3) >= MIN_BLOCK_TOKENS
+    assert table_entries_for(2**30, 3) > table_entries_for(2**29, 3) >= MIN_TABLE_ENTRIES
 
 
 def test_a_reserved_token_names_its_sentence_in_the_vocabulary_pass() -> None:
     corpus = [["a"]] * 30 + [["b", "</s>"]]
     with pytest.raises(DataError, match="sentence 31: token '</s>' is reserved"):
-        count_ngrams_external(corpus, 2, block_tokens=4)
+        count_ngrams_external(corpus, 2, entries=4)
 
 
 @pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
@@ -156,7 +154,7 @@ def test_a_directory_reads_its_files_in_sorted_order(tmp_path: Path) -> None:
         f.write("third one\n")
     assert list(Text(str(corpus))) == [["first"], ["second"], ["third", "one"]]
     whole = count_ngrams(Text(str(corpus)), 2)
-    assert_same_counts(whole, count_ngrams_external(Text(str(corpus)), 2, block_tokens=2))
+    assert_same_counts(whole, count_ngrams_external(Text(str(corpus)), 2, entries=2))
 
 
 def test_a_damaged_archive_or_an_empty_directory_is_one_error(tmp_path: Path) -> None:

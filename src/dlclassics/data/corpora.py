@@ -90,22 +90,24 @@ trainer makes one pass per epoch without holding the corpus in memory.
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import dataclasses
-import gzip
 import lzma
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from dlclassics.data.sets import bible_en_es, brown, moby_dick, peoples_daily, sotu, tang_poems
+from dlclassics.data.stream import open_binary
 from dlclassics.data.tokenize import EnglishWords, JiebaWords
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.registry import Registry
+
+if TYPE_CHECKING:  # imported when used: it loads Numba, which most commands never need
+    from dlclassics.data.wordscan import WordScan
 
 __all__ = [
     "CORPORA",
@@ -124,6 +126,7 @@ __all__ = [
     "corpus_files",
     "english_sentences",
     "sentences",
+    "word_scan",
     "words_only",
 ]
 
@@ -344,13 +347,6 @@ def sentences(
 # ------------------------------------------------------------------ a file or a corpus
 
 
-# A file whose name ends so is decompressed as it is read.
-_OPENERS: dict[str, Callable[..., Any]] = {  # path, mode -> a binary file
-    ".gz": gzip.open,
-    ".bz2": bz2.open,
-    ".xz": lzma.open,
-    ".lzma": lzma.open,
-}
 _BROKEN = (OSError, EOFError, lzma.LZMAError, zlib.error)  # what a damaged archive raises
 
 
@@ -402,7 +398,7 @@ def _file_lines(
             ) from None
 
     offset, line_no, seen_text = 0, 0, False
-    with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as f:
+    with open_binary(path) as f:
         try:
             for line_no, raw in enumerate(f, 1):
                 text = decode(raw, line_no, offset)
@@ -490,6 +486,22 @@ class Text:
             units = _checked(units, f"{corpus[0]}:{split}")
         return _tokens(units, self.options, join)
 
+    def scan(self) -> WordScan | None:
+        """A :class:`~dlclassics.data.wordscan.WordScan` of the file(s) named, where reading
+        them would only split each UTF-8 line into words (no other encoding, lowercasing,
+        characters or jieba); None otherwise (a corpus, or those options)."""
+        try:
+            plain = self.encoding is None or codecs.lookup(self.encoding).name == "utf-8"
+        except LookupError:  # the line-by-line reader words this error
+            return None
+        if not self.is_file or not plain or self.segment != "none" or self.keep_reserved:
+            return None
+        if self.options.lowercase or self.options.level != "word":
+            return None
+        from dlclassics.data.wordscan import WordScan
+
+        return WordScan(corpus_files(Path(self.spec)))
+
     def _file(self, split: Split) -> Iterator[list[str]]:
         path = Path(self.spec)
         jieba = JiebaWords() if self.segment == "jieba" else None
@@ -513,6 +525,11 @@ class Text:
             yield from _tokens([tokens], self.options, " ")
         if not seen and path.is_dir():
             raise DataError(f"{path}: every file in the directory is empty; give text files")
+
+
+def word_scan(sentences: object) -> WordScan | None:
+    """``sentences.scan()`` for a :class:`Text` (see there), None for any other iterable."""
+    return sentences.scan() if isinstance(sentences, Text) else None
 
 
 def _checked(units: Iterator[list[str]], where: str) -> Iterator[list[str]]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from dlclassics.errors import DataError
 
-__all__ = ["iter_lines", "read_text_file"]
+__all__ = ["is_compressed", "iter_lines", "open_binary", "read_text_file"]
 
 # A file whose name ends so is decompressed as it is read.
 _OPENERS: dict[str, Callable[..., Any]] = {  # path, mode -> a binary file
@@ -37,6 +37,16 @@ _OPENERS: dict[str, Callable[..., Any]] = {  # path, mode -> a binary file
     ".xz": lzma.open,
     ".lzma": lzma.open,
 }
+
+
+def is_compressed(path: Path) -> bool:
+    """True when ``path``'s name says it is compressed (read through a decompressor)."""
+    return path.suffix.lower() in _OPENERS
+
+
+def open_binary(path: Path) -> Any:
+    """``path`` opened for reading bytes, decompressed as read when its name says so."""
+    return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
 
 
 def _check_exists(path: Path) -> None:
@@ -70,7 +80,7 @@ def iter_lines(
     _check_exists(path)
     seen_text = False
     line_no = 0
-    with _OPENERS.get(path.suffix.lower(), open)(path, "rb") as f:
+    with open_binary(path) as f:
         for raw in f:
             line_no += 1
             try:

@@ -36,7 +36,7 @@ from dlclassics.errors import ConfigError
 from dlclassics.ngram import SMOOTHERS, count_ngrams, estimate
 from dlclassics.ngram.arpa import read_arpa, write_arpa
 from dlclassics.ngram.cluster import count_ngrams_dask
-from dlclassics.ngram.external import block_tokens_for, count_ngrams_external, parse_memory
+from dlclassics.ngram.external import count_ngrams_external, parse_memory, table_entries_for
 from dlclassics.ngram.smoothing import AddK
 from dlclassics.registry import Registry
 
@@ -65,7 +65,7 @@ class BuildConfig:
             raise ConfigError(f"--order {self.order} must be ≥ 1 (n of the n-gram model)")
         AddK(k=self.k)  # validates k
         if self.memory is not None:
-            block_tokens_for(parse_memory(self.memory), self.order)  # one block must fit
+            table_entries_for(parse_memory(self.memory), self.order)  # one block must fit
         if self.partition_mb < 1:
             raise ConfigError(f"--partition-mb {self.partition_mb} must be ≥ 1")
         if self.memory is not None and self.cluster is not None:

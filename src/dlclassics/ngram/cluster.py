@@ -47,7 +47,8 @@ from typing import Any
 import numpy as np
 
 from dlclassics.data import spill
-from dlclassics.data.corpora import _OPENERS, RESERVED, corpus_files
+from dlclassics.data.corpora import RESERVED, corpus_files
+from dlclassics.data.stream import is_compressed, open_binary
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram.counts import NGramCounts
@@ -82,7 +83,7 @@ def partitions(spec: str, *, partition_bytes: int = 64 << 20) -> list[Partition]
     parts = []
     for file in corpus_files(path):
         size = file.stat().st_size
-        if file.suffix.lower() in _OPENERS or size <= partition_bytes:
+        if is_compressed(file) or size <= partition_bytes:
             parts.append(Partition(str(file.resolve())))
             continue
         cuts = list(range(0, size, partition_bytes))
@@ -94,8 +95,7 @@ def partitions(spec: str, *, partition_bytes: int = 64 << 20) -> list[Partition]
 def _raw_lines(part: Partition) -> Iterator[bytes]:
     """The lines a partition owns: those starting in [start, stop)."""
     path = Path(part.path)
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    with opener(path, "rb") as f:
+    with open_binary(path) as f:
         if part.start > 0:
             f.seek(part.start - 1)
             f.readline()  # the rest of a line that starts before `start` (or its newline)

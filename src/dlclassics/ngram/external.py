@@ -1,20 +1,22 @@
-"""Counting n-grams in a fixed memory budget: sorted blocks spilled to disk, then merged.
+"""Counting n-grams in a fixed memory budget: hash tables spilled to disk as sorted runs, merged.
 
 :func:`~dlclassics.ngram.counts.count_ngrams` holds the whole encoded corpus while it
 counts (about 20 bytes a token), so its memory grows with the text even when the text only
 repeats n-grams it has seen. Here memory depends on the distinct n-grams and the budget,
 not on the length of the corpus — the approach of kenlm's ``lmplz -S`` (Heafield et al.
-2013, "Scalable Modified Kneser–Ney Language Model Estimation", §3: count in blocks, sort
-each block, merge the sorted streams from disk):
+2013, "Scalable Modified Kneser–Ney Language Model Estimation", §3: count in hash tables,
+sort each full table, merge the sorted streams from disk):
 
 1. **vocabulary pass** — one streaming pass counts the word types; the vocabulary follows
    the rules of the in-memory path (``min_count``, ``max_size``, count descending then code
-   points), so both paths give every word the same id;
-2. **block pass** — a second pass cuts the framed text into blocks of ``block_tokens``
-   tokens (set by the budget), counts each block's n-grams of every order in memory (the
-   radix-sort counting of :mod:`~dlclassics.ngram.counts`) and *spills* each order's
-   table — the distinct n-grams as word-id rows in lexicographic order, and their
-   counts — to a run file in a temporary directory;
+   points), so both paths give every word the same id. A plain UTF-8 file is split at
+   compiled speed (:mod:`dlclassics.data.wordscan`), other text line by line;
+2. **counting pass** — a second pass reads the framed text a block of tokens at a time
+   and counts every order in the hash tables of :mod:`dlclassics.ngram.hashcount`, sized
+   by the budget. When a table is full, each order's table is *spilled* — its distinct
+   n-grams as word-id rows in lexicographic order, and their counts — to a run file in a
+   temporary directory, and counting goes on in empty tables. A corpus whose distinct
+   n-grams fit never spills: its tables are the counts, with no merge;
 3. **merge** — order by order, the k-way merge of :mod:`dlclassics.data.spill` reads every
    run a slice of ``merge_rows`` rows at a time, maps each row w_1 … w_n to the key
    ``index(w_1 … w_{n−1}) · V + w_n`` of the (already merged) lower orders, and sums equal
@@ -24,15 +26,16 @@ each block, merge the sorted streams from disk):
 The merged tables equal the in-memory path's (tested), so every smoother and
 :func:`~dlclassics.ngram.arpa.write_arpa` produce the same ARPA file, byte for byte.
 
-Memory: the budget bounds the blocks (about :data:`BYTES_PER_TOKEN` per token while a block
-is counted) and the merge slices. What it does not bound is the result — about 24 bytes per
-distinct n-gram, and the smoother's arrays after it — which is held in memory as in the
-in-memory path, nor the vocabulary pass's word counts (a few hundred bytes per type).
+Memory: the budget bounds the block being read (:data:`READ_SHARE`), the hash tables
+(:data:`~dlclassics.ngram.hashcount.BYTES_PER_ENTRY` per n-gram per order, the rest) and
+the merge slices (:data:`MERGE_SHARE`). What it does not bound is the result — about 24
+bytes per distinct n-gram, and the smoother's arrays after it — which is held in memory as
+in the in-memory path, nor the vocabulary pass's word types (a few dozen bytes per type).
 
 The same merge sums tables counted elsewhere: :mod:`dlclassics.ngram.cluster` counts the
 files of a corpus on Dask workers and merges their tables here.
 
->>> counts = count_ngrams_external([["a", "b"], ["a"]], order=2, block_tokens=3)
+>>> counts = count_ngrams_external([["a", "b"], ["a"]], order=2, entries=2)  # spills
 >>> counts.count(["<s>", "a"]), counts.count(["a", "</s>"]), counts.count(["b"])
 (2, 1, 1)
 """
@@ -50,29 +53,40 @@ from pathlib import Path
 import numpy as np
 
 from dlclassics.data import spill
-from dlclassics.data.corpora import RESERVED
+from dlclassics.data.corpora import RESERVED, word_scan
 from dlclassics.data.vocab import SPECIALS, Vocab
+from dlclassics.data.wordscan import NotFast, WordScan
 from dlclassics.errors import ConfigError, DataError
 from dlclassics.ngram.counts import NGramCounts, count_chunks
-from dlclassics.ngram.trie import Chunk, NGramIndex, _blocks, _build_vocab, _reserved_error, encode
+from dlclassics.ngram.hashcount import BYTES_PER_ENTRY, BlockTables, HashCounter
+from dlclassics.ngram.trie import (
+    Chunk,
+    NGramIndex,
+    _blocks,
+    _build_vocab,
+    _reserved_error,
+    encode,
+    frame,
+    scanned_vocab,
+)
 
 __all__ = [
-    "BYTES_PER_TOKEN",
-    "MIN_BLOCK_TOKENS",
+    "MIN_TABLE_ENTRIES",
     "BlockTables",
-    "block_tokens_for",
     "count_block",
     "count_ngrams_external",
     "merge_tables",
     "parse_memory",
+    "read_tokens_for",
+    "table_entries_for",
     "vocabulary_pass",
 ]
 
-# Peak bytes per block token while a block is counted (order 5, measured on Brown with
-# peak RSS: the block's token strings, ids, positions, the radix sort's buffers and the
-# per-order tables); higher orders add about 30 bytes a token each.
-BYTES_PER_TOKEN = 300
-MIN_BLOCK_TOKENS = 1 << 12  # a smaller block spends its time in per-block overhead
+MIN_TABLE_ENTRIES = 1 << 12  # n-grams per order: a smaller table spills too often
+MIN_READ_TOKENS = 1 << 12
+MAX_READ_TOKENS = 1 << 20  # tokens read and encoded at a time; more gains nothing
+BYTES_PER_READ_TOKEN = 100  # a read token: its string (line by line) or id, its framing
+READ_SHARE = 0.1  # of the budget, for the block of text being read
 MERGE_SHARE = 0.25  # of the budget, for the merge's slices (one per run)
 
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?", re.IGNORECASE)
@@ -87,22 +101,27 @@ def parse_memory(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
-def _bytes_per_token(order: int) -> int:
-    return BYTES_PER_TOKEN + 30 * max(order - 5, 0)
-
-
-def block_tokens_for(memory: int, order: int) -> int:
-    """Tokens per block under a budget of ``memory`` bytes; ConfigError if below one block."""
-    per_token = _bytes_per_token(order)
-    tokens = int(memory * (1 - MERGE_SHARE)) // per_token
-    if tokens < MIN_BLOCK_TOKENS:
-        need = -(-MIN_BLOCK_TOKENS * per_token // (1 - MERGE_SHARE))
+def table_entries_for(memory: int, order: int) -> int:
+    """n-grams per order the hash tables hold under a budget of ``memory`` bytes;
+    ConfigError if that is below one block (:data:`MIN_TABLE_ENTRIES`)."""
+    per_entry = BYTES_PER_ENTRY * max(order - 1, 1)  # one entry in each order's table
+    share = 1 - MERGE_SHARE - READ_SHARE
+    entries = int(memory * share) // per_entry
+    entries = 1 << (entries.bit_length() - 1) if entries > 0 else 0  # the slots: 2 entries
+    if entries < MIN_TABLE_ENTRIES:
+        need = -(-MIN_TABLE_ENTRIES * per_entry // share)
         raise ConfigError(
             f"--memory {memory:,} bytes cannot hold one block: counting {order}-grams takes "
-            f"about {per_token} bytes per token and a block at least {MIN_BLOCK_TOKENS:,} "
-            f"tokens; give --memory {int(need) // 2**20 + 1}M or more"
+            f"about {per_entry} bytes per distinct n-gram and a block at least "
+            f"{MIN_TABLE_ENTRIES:,} of them; give --memory {int(need) // 2**20 + 1}M or more"
         )
-    return tokens
+    return entries
+
+
+def read_tokens_for(memory: int) -> int:
+    """Tokens read at a time under a budget of ``memory`` bytes."""
+    tokens = int(memory * READ_SHARE) // BYTES_PER_READ_TOKEN
+    return min(max(tokens, MIN_READ_TOKENS), MAX_READ_TOKENS)
 
 
 # ---------------------------------------------------------------- 1. the vocabulary pass
@@ -139,16 +158,6 @@ def vocabulary_from_types(
 
 
 # ---------------------------------------------------------------- 2. blocks and runs
-
-
-@dataclass(frozen=True)
-class BlockTables:
-    """One block's counts: dense unigrams and, per order n ≥ 2, its sorted word rows."""
-
-    unigrams: np.ndarray  # (V,) int64
-    words: tuple[np.ndarray, ...]  # [n − 2]: (m_n, n) int32 rows, lexicographic order
-    counts: tuple[np.ndarray, ...]  # [n − 2]: (m_n,) int64
-    sentences: int
 
 
 def count_block(chunks: list[Chunk], vocab: Vocab, order: int) -> BlockTables:
@@ -240,7 +249,7 @@ def count_ngrams_external(
     vocab: Vocab | None = None,
     *,
     memory: int | None = None,
-    block_tokens: int | None = None,
+    entries: int | None = None,
     min_count: int = 1,
     max_size: int | None = None,
     tmp_dir: str | Path | None = None,
@@ -249,42 +258,75 @@ def count_ngrams_external(
 
     ``sentences`` must be re-iterable when ``vocab`` is None (a vocabulary pass, then the
     counting pass: a :class:`~dlclassics.data.corpora.Text` is). Give ``memory`` (bytes:
-    the budget, see the module doc) or ``block_tokens`` (tokens per block, for tests).
+    the budget, see the module doc) or ``entries`` (n-grams per order in a block, and
+    tokens read at a time: small values force spills, for tests).
     Runs are spilled under ``tmp_dir`` (the system's temporary directory when None).
     """
     if order < 1:
         raise ConfigError(f"order={order} must be ≥ 1 (n of the n-gram model)")
-    if block_tokens is None:
+    if entries is None:
         if memory is None:
-            raise ConfigError("give a memory budget or a block size")
-        block_tokens = block_tokens_for(memory, order)
+            raise ConfigError("give a memory budget or a table size")
+        entries = table_entries_for(memory, order)
+        read_tokens = read_tokens_for(memory)
         merge_rows = max(1 << 12, int(memory * MERGE_SHARE) // (64 * order))
     else:
-        merge_rows = 1 << 16
+        read_tokens, merge_rows = entries, 1 << 16
+    blocks: Iterator[Chunk] | None = None
+    scan = word_scan(sentences) if vocab is None else None
+    if scan is not None:  # a file split at compiled speed: two passes of the same scan
+        try:
+            for _ in scan.blocks(read_tokens):
+                pass
+            vocab, final = scanned_vocab(scan, min_count=min_count, max_size=max_size)
+            blocks = _scanned_blocks(scan, final, read_tokens)
+        except NotFast:  # the line-by-line reader takes over (and words the error, if any)
+            pass
     if vocab is None:
         vocab = vocabulary_pass(
-            sentences, min_count=min_count, max_size=max_size, chunk_tokens=block_tokens
+            sentences, min_count=min_count, max_size=max_size, chunk_tokens=read_tokens
         )
+    if blocks is None:
+        blocks = encode(sentences, vocab, chunk_tokens=read_tokens)
+    counter = HashCounter(len(vocab), order, entries)
     with tempfile.TemporaryDirectory(prefix="dlc-ngram-", dir=tmp_dir) as tmp:
         unigrams = np.zeros(len(vocab), dtype=np.int64)
         runs: list[list[spill.Run]] = [[] for _ in range(order - 1)]
         n_sentences = 0
-        for b, chunk in enumerate(_stream_blocks(sentences, vocab, block_tokens)):
-            block = count_block([chunk], vocab, order)
-            del chunk  # freed before the next block is read
+
+        def take(block: BlockTables, where: Path | None) -> None:
+            """Sum a block's unigrams; its tables become runs (on disk unless the last)."""
+            nonlocal unigrams, n_sentences
             unigrams += block.unigrams
             n_sentences += block.sentences
             for n in range(2, order + 1):
-                stem = Path(tmp) / f"b{b}.o{n}"
-                words = block.words[n - 2].astype(np.int32, copy=False)
-                counts = block.counts[n - 2].astype(np.int64, copy=False)
-                runs[n - 2].append(spill.FileRun.write(stem, words, counts))
-            del block
+                words, counts = block.words[n - 2], block.counts[n - 2]
+                if where is None:
+                    runs[n - 2].append(spill.MemoryRun(words, counts))
+                else:
+                    stem = where.with_name(f"{where.name}.o{n}")
+                    runs[n - 2].append(spill.FileRun.write(stem, words, counts))
+
+        spills = 0
+        for chunk in blocks:
+            done = counter.add(chunk)
+            while not done:  # the tables are full: spill them as one sorted run per order
+                take(counter.tables(), Path(tmp) / f"b{spills}")
+                spills += 1
+                done = counter.resume()
+            del chunk  # freed before the next block is read
+        if spills == 0:  # the tables hold every count: no merge
+            return counter.ngram_counts(vocab)
+        take(counter.tables(), None)  # the last tables stay in memory
+        del counter
         per_run = max(1 << 10, merge_rows // max(1, len(runs[0]) if runs else 1))
         return merge_tables(vocab, unigrams, runs, sentences=n_sentences, merge_rows=per_run)
 
 
-def _stream_blocks(
-    sentences: Iterable[Sequence[str]], vocab: Vocab, block_tokens: int
-) -> Iterator[Chunk]:
-    return encode(sentences, vocab, chunk_tokens=block_tokens)
+def _scanned_blocks(scan: WordScan, final: np.ndarray, block_tokens: int) -> Iterator[Chunk]:
+    """The second pass of a scan: each block framed with vocabulary ids (``final[type]``)."""
+    try:
+        for ids, lengths in scan.blocks(block_tokens):
+            yield frame(final[ids], lengths.tolist())
+    except NotFast as err:  # the first pass read these very files
+        raise DataError(f"{err}: the corpus changed while it was read; build again") from None

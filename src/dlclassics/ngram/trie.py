@@ -29,8 +29,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from dlclassics.data.corpora import RESERVED
-from dlclassics.data.vocab import SPECIALS, Vocab
+from dlclassics.data.corpora import RESERVED, word_scan
+from dlclassics.data.vocab import SPECIALS, UNK, Vocab
+from dlclassics.data.wordscan import NotFast, WordScan
 from dlclassics.errors import ConfigError, DataError
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "frame",
     "group",
     "reserved_lookup",
+    "scanned_vocab",
 ]
 
 # How the Vocab's specials are spelled in ARPA files (and in SRILM/kenlm): id -> word.
@@ -167,7 +169,18 @@ def encode_with_new_vocab(
     Each token first gets a provisional id (its type's order of first appearance); the
     counts of those ids make the :class:`Vocab`, and one table lookup maps provisional ids
     to final ones. Reserved tokens are found among the types, not token by token.
+
+    A file read only to be split into words is split at compiled speed
+    (:func:`~dlclassics.data.corpora.word_scan`); the result is the same.
     """
+    scan = word_scan(sentences)
+    if scan is not None:
+        try:
+            scanned = list(scan.blocks(chunk_tokens))
+            vocab, final = scanned_vocab(scan, min_count=min_count, max_size=max_size)
+            return vocab, [frame(final[ids], lengths.tolist()) for ids, lengths in scanned]
+        except NotFast:  # the line-by-line reader takes over (and words the error, if any)
+            pass
     # A type's provisional id is 1 + the position of its first occurrence, assigned by
     # dict.setdefault inside map() — no Python bytecode per token. A literal <unk> is <unk>.
     types = {SPECIALS[0]: 0}
@@ -190,6 +203,28 @@ def encode_with_new_vocab(
         counts += np.bincount(type_ids, minlength=len(names))
     vocab, final = _build_vocab(names, counts, min_count=min_count, max_size=max_size)
     return vocab, [frame(final[p], lengths) for p, lengths in blocks]
+
+
+def scanned_vocab(
+    scan: WordScan, *, min_count: int = 1, max_size: int | None = None
+) -> tuple[Vocab, np.ndarray]:
+    """The vocabulary of a finished :class:`~dlclassics.data.wordscan.WordScan` pass (the
+    rules of :func:`encode_with_new_vocab`) and each type id's vocabulary id.
+
+    Raises :class:`~dlclassics.data.wordscan.NotFast` if a type is a reserved token, so that
+    the line-by-line reader names its line.
+    """
+    types = scan.types
+    if not RESERVED.isdisjoint(types):
+        raise NotFast("a reserved token")
+    words = [t for t in types if t != UNK]  # a literal <unk> is <unk>
+    names = [*SPECIALS, *words]
+    at = np.arange(len(SPECIALS), len(names))  # type id -> index in names
+    if len(words) < len(types):
+        at = np.insert(at, types.index(UNK), SPECIALS.index(UNK))
+    counts = np.bincount(at, weights=scan.counts, minlength=len(names)).astype(np.int64)
+    vocab, final = _build_vocab(names, counts, min_count=min_count, max_size=max_size)
+    return vocab, final[at]
 
 
 def _build_vocab(
