@@ -55,6 +55,7 @@ def update_results(
     For a file that several benchmark scripts feed (``text_tasks.json``: one script per family):
     the rows whose ``key`` value is among ``rows``' are replaced, the others kept; each new row
     records the command that made it (``row["command"]``), as one file has several commands.
+    A row passed in with its own ``command`` (a row kept from an earlier run) keeps it.
     """
     path = RESULTS / f"{name}.json"
     mine = {row[key] for row in rows}
@@ -71,7 +72,7 @@ def update_results(
             "command": f"several: each row's `command` (this update: {command})",
             "date": datetime.now(UTC).strftime("%Y-%m-%d"),
             "machine": machine(),
-            "rows": kept + [{**row, "command": command} for row in rows],
+            "rows": kept + [{**row, "command": row.get("command", command)} for row in rows],
         },
     )
     return path

@@ -20,8 +20,16 @@ predicts a tag id per token (:meth:`Tagger.predict`).
   linear-chain CRF (:mod:`.crf`; Lample et al. 2016, Ma and Hovy 2016): trained on
   ``−log p(y | x)`` of the whole path, decoded by Viterbi.
 
-``features=True`` adds the sum of the hand-made features' embeddings to each BiLSTM input
-(Huang, Xu and Yu 2015 feed spelling and context features to their BiLSTM-CRF the same way).
+``features=True`` adds the sum of the hand-made features' embeddings to each BiLSTM input.
+``direct=True`` also connects the hand-made features straight to the output, as Huang, Xu
+and Yu (2015) do in their BiLSTM-CRF (Mikolov's direct connections, note 002's
+maximum-entropy weights):
+
+    e_t(y) = W h_t + b + Σ_{f ∈ f(x, t)} D[f, y]
+
+so a ``bilstm-crf`` with ``direct=True`` contains the linear-chain CRF over the same
+features (the BiLSTM's part at zero) and adds the BiLSTM's context to it. ``D`` starts at
+zero, like the MEMM's ``W``, and is not dropped out.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ MODELS: tuple[Model, ...] = ("memm", "bilstm", "bilstm-char", "bilstm-crf")
 class ModelConfig:
     model: Model = "bilstm-crf"  # memm | bilstm | bilstm-char | bilstm-crf (module docstring)
     features: bool = False  # BiLSTMs: add the hand-made features' embeddings to the input
+    direct: bool = False  # BiLSTMs: add the features' weights D[f, y] to the output scores
     word_dim: int = 64  # word embedding size
     char_dim: int = 24  # character embedding size (char CNN)
     char_filters: int = 48  # char CNN output size (Ma and Hovy: 30 filters of width 3)
@@ -67,12 +76,15 @@ class ModelConfig:
 
     @property
     def reads_features(self) -> bool:
-        return self.model == "memm" or self.features
+        return self.model == "memm" or self.features or self.direct
 
     @property
     def name(self) -> str:
-        """The model as a results table names it, e.g. ``bilstm-crf+features``."""
-        return self.model + ("+features" if self.features and self.model != "memm" else "")
+        """The model as a results table names it, e.g. ``bilstm-crf+features+direct``."""
+        if self.model == "memm":
+            return self.model
+        features = "+features" if self.features else ""
+        return self.model + features + ("+direct" if self.direct else "")
 
 
 class Tagger(nn.Module):
@@ -176,9 +188,13 @@ class BiLSTMTagger(Tagger):
         self.lstm = nn.LSTM(width, config.hidden, batch_first=True, bidirectional=True)
         self.out = nn.Linear(2 * config.hidden, n_tags)
         self.crf = CRF(n_tags) if config.model == "bilstm-crf" else None
+        self.direct = None
+        if config.direct:
+            self.direct = nn.Embedding(n_features, n_tags, padding_idx=PAD)  # D[f, y]
+            nn.init.zeros_(self.direct.weight)  # the maximum-entropy start, as in the MEMM
 
     def emissions(self, batch: Batch) -> torch.Tensor:
-        """Scores W h_t + b of every tag at every token, (B, T, K)."""
+        """Scores W h_t + b (+ Σ_f D[f, y]) of every tag at every token, (B, T, K)."""
         parts = [self.words(batch.words)]  # (B, T, word_dim)
         if self.chars is not None:
             parts.append(self.chars(batch.chars))  # (B, T, char_filters)
@@ -191,7 +207,10 @@ class BiLSTMTagger(Tagger):
         )
         h, _ = self.lstm(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
-        return self.out(self.dropout(h))  # (B, T, K)
+        scores = self.out(self.dropout(h))  # (B, T, K)
+        if self.direct is not None:
+            scores = scores + self.direct(batch.features.long()).sum(2)  # Σ_f D[f, y]
+        return scores
 
     def loss(self, batch: Batch) -> torch.Tensor:
         scores = self.emissions(batch)
