@@ -49,8 +49,15 @@ from dlclassics.data.stream import iter_lines
 from dlclassics.data.vocab import SPECIALS, Vocab
 from dlclassics.errors import DataError
 from dlclassics.io import atomic_write
+from dlclassics.ngram.arpa_text import ArpaLines, spellings
 from dlclassics.ngram.backoff import BackoffLM
-from dlclassics.ngram.trie import ARPA_IDS, NGramIndex, arpa_id, arpa_word, check_vocab_words
+from dlclassics.ngram.trie import (
+    ARPA_IDS,
+    ARPA_WORDS,
+    NGramIndex,
+    arpa_id,
+    check_vocab_words,
+)
 
 __all__ = ["read_arpa", "write_arpa"]
 
@@ -58,53 +65,34 @@ LOG_ZERO = -99.0  # ARPA's log10 0
 UNK_MISSING = -100.0  # log10 P(<unk>) for a file that lacks it (kenlm's choice)
 _COUNT = re.compile(r"ngram\s+(\d+)\s*=\s*(\d+)")
 _SECTION = re.compile(r"\\(\d+)-grams:")
-_SLICE = 1 << 16  # entries formatted at a time by write_arpa
-
-
-def _fmt(x: float) -> str:
-    return "-99" if x == -math.inf else f"{x:.7g}"
-
-
-def _extend(text: list[str], words: list[str], prefix: np.ndarray, last: np.ndarray) -> list[str]:
-    """The text of n-grams (prefix's text, then the last word), built a slice at a time."""
-    return [
-        f"{text[p]} {words[w]}"
-        for a in range(0, len(prefix), _SLICE)
-        for p, w in zip(prefix[a : a + _SLICE].tolist(), last[a : a + _SLICE].tolist(), strict=True)
-    ]
+_WHITESPACE = re.compile(r"\s")  # in str patterns: exactly the characters str.isspace() says
 
 
 def write_arpa(model: BackoffLM, path: str | Path) -> None:
-    """Write ``model`` as an ARPA file, atomically."""
+    """Write ``model`` as an ARPA file, atomically.
+
+    Each entry is one line: ``f"{log10 P:.7g}"``, a tab, its words joined by spaces, and
+    below the highest order, where not 0, a tab and ``f"{log10 bow:.7g}"``; −inf is
+    ``-99``. The lines are written by compiled code (:mod:`dlclassics.ngram.arpa_text`),
+    4 MiB at a time.
+    """
     vocab, index, N = model.vocab, model.index, model.order
-    check_vocab_words(vocab)
+    if "" in vocab.itos or _WHITESPACE.search("\0".join(vocab.itos)):  # one scan, in C
+        check_vocab_words(vocab)  # raises, naming the word
     listed = [np.flatnonzero(model.listed(n)) for n in range(1, N + 1)]
-    with atomic_write(path, "w") as f:
-        f.write("\\data\\\n")
+    words = list(vocab.itos)
+    for i, word in ARPA_WORDS.items():  # the specials' ARPA spellings
+        words[i] = word
+    writer = ArpaLines(index.keys, index.vocab_size, spellings(words))
+    with atomic_write(path, "wb") as f:
+        counts = "".join(f"ngram {n}={len(listed[n - 1])}\n" for n in range(1, N + 1))
+        f.write(f"\\data\\\n{counts}".encode())
         for n in range(1, N + 1):
-            f.write(f"ngram {n}={len(listed[n - 1])}\n")
-        words = [arpa_word(vocab, i) for i in range(len(vocab))]
-        text = words  # text[i]: the n-gram with index i at order n − 1, then n
-        for n in range(1, N + 1):
-            f.write(f"\n\\{n}-grams:\n")
-            rows = listed[n - 1]
-            if 1 < n < N:  # the next order's text needs this one's whole
-                text = _extend(text, words, index.prefix(n), index.last(n))
-            for a in range(0, len(rows), _SLICE):  # Python lists of one slice at a time
-                part = rows[a : a + _SLICE]
-                if n == N > 1:  # the last order's text: only this slice's
-                    names = _extend(text, words, index.prefix(n)[part], index.last(n)[part])
-                else:
-                    names = [text[i] for i in part.tolist()]
-                lp = model.logprob[n - 1][part].tolist()
-                bow = model.backoff[n - 1][part].tolist()
-                f.writelines(
-                    f"{_fmt(p)}\t{name}\t{_fmt(b)}\n"
-                    if b != 0.0 and n < N
-                    else f"{_fmt(p)}\t{name}\n"
-                    for name, p, b in zip(names, lp, bow, strict=True)
-                )
-        f.write("\n\\end\\\n")
+            f.write(f"\n\\{n}-grams:\n".encode())
+            backoff = model.backoff[n - 1] if n < N else None
+            for chunk in writer.lines(n, listed[n - 1], model.logprob[n - 1], backoff):
+                f.write(chunk)
+        f.write(b"\n\\end\\\n")
 
 
 class _Lines:
