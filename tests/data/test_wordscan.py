@@ -135,3 +135,16 @@ def test_only_plain_word_reading_is_scanned(tmp_path: Path) -> None:
     assert Text(str(path), encoding="gbk").scan() is None
     assert Text(str(path), segment="jieba").scan() is None
     assert Text("brown:train").scan() is None
+
+
+def test_one_long_line_of_new_words_grows_the_table_a_type_at_a_time(tmp_path: Path) -> None:
+    """A line bigger than a block and than the table: the block and the table grow (the
+    table by doubling, not by the line's length) and the line stays one sentence."""
+    path = tmp_path / "one-line.txt"
+    words = [f"文{i}、" for i in range(70_000)]  # a CJK word with an E3-led character
+    path.write_text(" ".join(words) + "\nlast line\n", encoding="utf-8")
+    scan = WordScan([path])
+    blocks = list(scan.blocks(1000))
+    assert [n for _, lengths in blocks for n in lengths.tolist()] == [70_000, 2]
+    assert scan.types == [*words, "last", "line"]
+    assert len(scan._counts) <= 2 * (70_000 + 2)  # doubled, not sized by bytes

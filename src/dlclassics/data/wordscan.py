@@ -126,8 +126,11 @@ def _scan(
     lengths: np.ndarray,  # (C,) int64: the block's sentence lengths
     n_ids: int,
     n_sentences: int,
-) -> tuple[int, int, int, int, int]:
-    """Scan whole lines from ``pos``: (why it stopped, position, n_types, n_ids, n_sentences)."""
+    words: int,  # words of the line at pos read before (resuming after a _GROW), else 0
+) -> tuple[int, int, int, int, int, int]:
+    """Scan lines from ``pos``: (why it stopped, position, n_types, n_ids, n_sentences,
+    words of the line so far). A line is never split between blocks; a _GROW stops before
+    the new type that does not fit (the position of its word)."""
     end = len(buf)
     mask = len(slots) - 1
     while pos < end:
@@ -135,17 +138,11 @@ def _scan(
         while stop < end and buf[stop] != 10:
             stop += 1
         if stop == end and not final:
-            return _DONE, pos, n_types, n_ids, n_sentences  # a partial line: read more
-        most = (stop - pos + 1) // 2  # the most words a line of this length can hold
-        if n_ids + most > len(ids):
-            return _FULL, pos, n_types, n_ids, n_sentences
-        if (
-            n_types + most > len(counts)
-            or 2 * (n_types + most) > len(slots)
-            or offsets[n_types] + (stop - pos) > len(arena)
-        ):
-            return _GROW, pos, n_types, n_ids, n_sentences
-        words = 0
+            return _DONE, pos, n_types, n_ids, n_sentences, words  # a partial line: read more
+        if words == 0:  # a line starts: room in the block for all of it
+            most = (stop - pos + 1) // 2  # the most words a line of this length can hold
+            if n_ids + most > len(ids) or n_sentences == len(lengths):
+                return _FULL, pos, n_types, n_ids, n_sentences, 0
         i = pos
         while i < stop:
             c = _START[buf[i]]  # (the common cases inline: a call per byte costs)
@@ -165,7 +162,13 @@ def _scan(
             j = np.int64(h & np.uint64(mask))
             while True:
                 t = slots[j]
-                if t < 0:  # a new type
+                if t < 0:  # a new type, if the table has room for it
+                    if (
+                        n_types == len(counts)
+                        or 2 * (n_types + 1) > len(slots)
+                        or offsets[n_types] + size > len(arena)
+                    ):
+                        return _GROW, start, n_types, n_ids, n_sentences, words
                     t = n_types
                     a = offsets[t]
                     arena[a : a + size] = buf[start:i]
@@ -192,8 +195,18 @@ def _scan(
         if words:
             lengths[n_sentences] = words
             n_sentences += 1
+            words = 0
         pos = stop + 1
-    return _DONE, pos, n_types, n_ids, n_sentences
+    return _DONE, pos, n_types, n_ids, n_sentences, 0
+
+
+@njit(cache=True, nogil=True)
+def _word_bytes(buf: np.ndarray, pos: int) -> int:
+    """Bytes of the word starting at ``buf[pos]``."""
+    i, end = pos, len(buf)
+    while i < end and not _space(buf, i, end):
+        i += 1
+    return i - pos
 
 
 class WordScan:
@@ -225,10 +238,10 @@ class WordScan:
         return self._counts[: self._n_types].copy()
 
     def _grow(self, need: int) -> None:
-        """Room for ``need`` more types and bytes of types (doubling)."""
+        """Room for one more type of ``need`` bytes (each array doubling when full)."""
         t, a = self._n_types, int(self._offsets[self._n_types])
-        if t + need > len(self._counts):
-            size = max(2 * len(self._counts), t + need)
+        if t + 1 > len(self._counts):
+            size = 2 * len(self._counts)
             for name in ("_hashes", "_counts"):
                 old = getattr(self, name)
                 new = np.zeros(size, dtype=old.dtype)
@@ -237,11 +250,8 @@ class WordScan:
             offsets = np.zeros(size + 1, dtype=np.int64)
             offsets[: t + 1] = self._offsets[: t + 1]
             self._offsets = offsets
-        if 2 * (t + need) > len(self._slots):
-            size = len(self._slots)
-            while 2 * (t + need) > size:
-                size *= 2
-            self._slots = _rehash(self._hashes, t, size)
+        if 2 * (t + 1) > len(self._slots):
+            self._slots = _rehash(self._hashes, t, 2 * len(self._slots))
         if a + need > len(self._arena):
             arena = np.zeros(max(2 * len(self._arena), a + need), dtype=np.uint8)
             arena[:a] = self._arena[:a]
@@ -254,8 +264,8 @@ class WordScan:
         Raises :class:`NotFast` where the line-by-line reader must take over (see above).
         """
         ids = np.empty(max(block_tokens, 1), dtype=np.int32)
-        lengths = np.empty(len(ids), dtype=np.int64)
-        n_ids = n_sentences = words = 0
+        lengths = np.empty(len(ids) // 8 + 1, dtype=np.int64)  # sentences: a block's start
+        n_ids = n_sentences = total = words = 0
         saved = None if self._counting else self._counts[: self._n_types].copy()
         for path in self.files:
             decoder = codecs.getincrementaldecoder("utf-8")()
@@ -276,32 +286,31 @@ class WordScan:
                         pos = 0
                         while True:
                             before = n_ids
-                            why, pos, self._n_types, n_ids, n_sentences = _scan(
+                            why, pos, self._n_types, n_ids, n_sentences, words = _scan(
                                 buf, pos, final, self._slots, self._hashes, self._offsets,
                                 self._arena, self._counts, self._n_types, ids, lengths,
-                                n_ids, n_sentences,
+                                n_ids, n_sentences, words,
                             )  # fmt: skip
                             file_words += n_ids - before
                             if why == _DONE:
                                 break
-                            if why == _GROW:  # room for the next line's bytes as new types
-                                line = buf[pos:]
-                                self._grow(int(np.argmax(line == 10)) or len(line))
+                            if why == _GROW:  # room for one more type: the word at pos
+                                self._grow(_word_bytes(buf, pos))
                             elif n_ids == 0:  # one line longer than a block: a bigger block
                                 ids = np.empty(2 * len(ids), dtype=np.int32)
-                                lengths = np.empty(len(ids), dtype=np.int64)
                             else:
                                 yield ids[:n_ids].copy(), lengths[:n_sentences].copy()
                                 n_ids = n_sentences = 0
                         rest = buf[pos:].tobytes()
                         if final:
+                            assert words == 0, "a file ends a line"
                             break
             except _DAMAGED as err:
                 raise NotFast(f"{path}: {err}") from None
             if file_words == 0 and len(self.files) == 1:
                 raise NotFast(f"{path}: no word")
-            words += file_words
-        if words == 0:
+            total += file_words
+        if total == 0:
             raise NotFast("no file holds a word")
         if saved is not None:  # a later pass: the first pass's counts stand
             self._counts[: len(saved)] = saved
