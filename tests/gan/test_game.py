@@ -69,3 +69,25 @@ def test_early_generator_gradient_is_far_smaller_with_the_saturating_loss() -> N
     # 40-300× for seeds 0-4
     assert sat.d_fake[0] < 0.01 and non.d_fake[0] < 0.01
     assert non.grad_norm.mean() > 10 * sat.grad_norm.mean()
+
+
+def test_label_smoothed_loss_is_binary_cross_entropy_with_real_target_alpha_in_float64() -> None:
+    g = torch.Generator().manual_seed(1)
+    real, fake = torch.randn(2, 40, generator=g, dtype=torch.float64)
+    alpha = 0.9
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    expected = bce(real, torch.full_like(real, alpha)) + bce(fake, torch.zeros_like(fake))
+    assert_close(discriminator_loss(real, fake, real_target=alpha), expected)
+
+
+def test_label_smoothing_caps_the_optimal_discriminator_at_alpha_times_d_star() -> None:
+    alpha = 0.9
+    p_data, p_g = torch.tensor([0.1, 0.5, 2.0, 3.0]), torch.tensor([1.0, 0.5, 0.2, 1e-6])
+    target = torch.tensor(alpha * optimal_discriminator(p_data.numpy(), p_g.numpy()))
+    logit = torch.logit(target).double().requires_grad_(True)
+    # the expected loss at each x: p_data · (real term) + p_g · (fake term); zero slope at D*
+    for i in range(len(logit)):
+        loss = p_data[i] * discriminator_loss(logit[i : i + 1], torch.tensor([-40.0]), alpha)
+        loss = loss + p_g[i] * discriminator_loss(torch.tensor([40.0]), logit[i : i + 1], alpha)
+        (grad,) = torch.autograd.grad(loss, logit)
+        assert abs(grad[i].item()) < 1e-6, (i, grad)

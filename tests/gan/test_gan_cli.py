@@ -72,6 +72,41 @@ def test_pause_prints_the_resume_command_and_resuming_equals_the_uninterrupted_r
     assert _logged(straight) == _logged(paused)
 
 
+def test_averaged_generator_is_saved_and_a_resumed_run_averages_the_same_bits(
+    mnist500_home: Path, tmp_path: Path
+) -> None:
+    straight, paused = tmp_path / "straight", tmp_path / "paused"
+    args = ["gan", "train", *DIGITS, "--ema-decay", "0.9", "--max-steps", "20"]
+    assert main([*args, "--run-dir", str(straight)]) == 0
+    assert main([*args, "--run-dir", str(paused), "--stop-after", "7"]) == 0  # between saves
+    assert main(["gan", "train", "--resume", str(paused)]) == 0
+    a, b = weights(straight), weights(paused)
+    assert a.keys() == b.keys() and {k.split(".")[0] for k in a} == {"g", "d", "g_ema"}
+    for name in a:
+        assert torch.equal(a[name], b[name]), name
+    # Ḡ lags G: its weights are an average of the iterates, not the last one
+    assert not torch.equal(a["g_ema.body.0.weight"], a["g.body.0.weight"])
+    pictures = {}
+    for which in ("ema", "g"):  # --weights picks the generator that draws
+        out = tmp_path / f"{which}.png"
+        argv = ["gan", "sample", "--run-dir", str(straight), "--n", "16", "--out", str(out)]
+        assert main([*argv, "--weights", which]) == 0
+        pictures[which] = out.read_bytes()
+    assert main(["gan", "sample", "--run-dir", str(straight), "--n", "16"]) == 0
+    assert (straight / "sample.png").read_bytes() == pictures["ema"] != pictures["g"]
+
+
+def test_weights_ema_of_a_run_without_an_average_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "ring"
+    assert main(["gan", "train", *RING, "--run-dir", str(run), "--max-steps", "10"]) == 0
+    capsys.readouterr()
+    assert main(["gan", "sample", "--run-dir", str(run), "--weights", "ema"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "trained without --ema-decay" in err, err
+
+
 def _logged(run: Path) -> list[tuple[int, dict[str, float]]]:
     """(step, metrics) of every metrics.jsonl row; the seconds differ between runs."""
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
@@ -171,3 +206,22 @@ def test_class_on_an_unconditional_model_is_refused(
     capsys.readouterr()
     assert main(["gan", "sample", "--run-dir", str(run), "--class", "3"]) == 2
     assert "not class-conditional" in capsys.readouterr().err
+
+
+def test_a_checkpoint_written_before_ema_decay_and_real_label_existed_still_resumes(
+    tmp_path: Path,
+) -> None:
+    run = tmp_path / "ring"
+    args = ["gan", "train", *RING, "--run-dir", str(run), "--max-steps", "20"]
+    assert main([*args, "--stop-after", "10"]) == 0
+    for path, keys in ((run / "checkpoint" / "state.json", ["trainer"]),
+                       (run / "config.json", ["trainer"]),
+                       (run / "config.json", ["run", "run", "trainer"])):  # fmt: skip
+        saved = json.loads(path.read_text())
+        trainer = saved
+        for key in keys:
+            trainer = trainer[key]
+        del trainer["ema_decay"], trainer["real_label"]  # as an older version wrote them
+        path.write_text(json.dumps(saved))
+    assert main(["gan", "train", "--resume", str(run)]) == 0
+    assert json.loads((run / "checkpoint" / "state.json").read_text())["step"] == 20

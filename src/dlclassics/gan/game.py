@@ -10,6 +10,12 @@ D outputs a logit ℓ and D = σ(ℓ), so every loss is written with softplus fo
 
 * D's loss is the negated inner objective, −log D(x) − log(1 − D(G(z))): binary
   cross-entropy with real = 1, fake = 0.
+* **One-sided label smoothing** (Salimans et al. 2016, "Improved Techniques for Training
+  GANs", §3.4): D's target for real examples is α < 1 instead of 1, fakes keep 0, so
+  its loss is −α log D(x) − (1 − α) log(1 − D(x)) − log(1 − D(G(z))). Its optimum becomes
+  D*(x) = α p_data / (p_data + p_g): capped at α, an over-confident D is no longer rewarded,
+  and G keeps a gradient. Smoothing the fakes' target too would move D*'s zeros (the paper
+  keeps it one-sided for that reason).
 * For a fixed G, the best D is D*(x) = p_data(x) / (p_data(x) + p_g(x)) (the paper's
   Proposition 1): :func:`optimal_discriminator`.
 * G's **saturating** loss is the game's own, min log(1 − D(G(z))); its gradient with respect to
@@ -29,9 +35,13 @@ import torch.nn.functional as F
 GeneratorLoss = Literal["non-saturating", "saturating"]
 
 
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """−E[log D(x)] − E[log(1 − D(G(z)))] with D = σ(logit)."""
-    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+def discriminator_loss(
+    real_logits: torch.Tensor, fake_logits: torch.Tensor, real_target: float = 1.0
+) -> torch.Tensor:
+    """−E[α log D(x) + (1 − α) log(1 − D(x))] − E[log(1 − D(G(z)))] with D = σ(logit),
+    α = ``real_target`` (1: the game's own loss; < 1: one-sided label smoothing)."""
+    real = real_target * F.softplus(-real_logits) + (1 - real_target) * F.softplus(real_logits)
+    return real.mean() + F.softplus(fake_logits).mean()
 
 
 def generator_loss(fake_logits: torch.Tensor, kind: GeneratorLoss) -> torch.Tensor:

@@ -90,7 +90,7 @@ def build_gan(config: GANTrainConfig) -> GAN:
     spec = MODELS[config.model]
     classes = n_classes(config.data) if spec.conditional else 0
     g, d = spec.build(config.net, shape_of(config.data), classes)
-    return GAN(g, d)
+    return GAN(g, d, ema=config.trainer.ema_decay > 0)
 
 
 def real_data(config: GANTrainConfig) -> TensorDataset:
