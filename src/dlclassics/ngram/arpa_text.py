@@ -235,7 +235,8 @@ def _split(key: int, V: int, inverse: float) -> tuple[int, int]:  # pragma: no c
 def _lines(
     out: np.ndarray,
     first: int,
-    keys: tuple[np.ndarray, ...],
+    keys: np.ndarray,  # (Σ m_j,) int64: the keys of orders 1 … N, one after another
+    key_starts: np.ndarray,  # (N + 1,) int64: order j + 1's keys at key_starts[j] …
     V: int,
     n: int,
     rows: np.ndarray,
@@ -270,7 +271,7 @@ def _lines(
                 if row == walked[j]:
                     break
                 walked[j] = row
-                row, words[j] = _split(keys[j][row], V, inverse)
+                row, words[j] = _split(keys[key_starts[j] + row], V, inverse)
             else:
                 words[0] = row
             r, X = digits[i - block, 0], digits[i - block, 1]
@@ -312,6 +313,10 @@ class ArpaLines:
         self, keys: Sequence[np.ndarray], V: int, words: Spellings, *, chunk: int = 1 << 22
     ) -> None:
         self.keys = tuple(np.ascontiguousarray(k, dtype=np.int64) for k in keys)
+        # one flat array, not a tuple: a tuple's length is part of its type, and the kernel
+        # would be compiled again for every order
+        self._flat = np.concatenate(self.keys) if self.keys else np.zeros(0, np.int64)
+        self._key_starts = np.cumsum([0, *map(len, self.keys)]).astype(np.int64)
         self.V = V
         self.arena, self.starts = words
         self._longest = int(np.diff(self.starts).max(initial=0))
@@ -335,8 +340,8 @@ class ArpaLines:
         out, i, pos, bound = self._out, 0, 0, self._line_bound(n)
         while i < len(rows):
             size, i, why = _lines(
-                out[pos:], i, self.keys, self.V, n, rows, logprob, backoff, with_backoff,
-                self.arena, self.starts, bound,
+                out[pos:], i, self._flat, self._key_starts, self.V, n, rows, logprob, backoff,
+                with_backoff, self.arena, self.starts, bound,
             )  # fmt: skip
             pos += size
             if why == _BY_PYTHON:
