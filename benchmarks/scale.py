@@ -25,11 +25,25 @@ Measured (2-core machine, load about 2, nice, 1 thread; wall / CPU seconds):
   1× / 8× / 32× (1.061 and 1.070 of 1×: met); 2.4 / 15.2 / 61.5 s. At memory_mb 1024 the
   buffer fills to its budget on 8× and 32× (1,055 MB) but not on 1× (505.5 MB): not within
   10 %. X is the same, bit for bit, at every budget.
-* ``ngram build --order 5 --memory 500M``: 483.3 / 489.0 / 506.7 MB (under 500 MB + the
-  interpreter's 100.8 MB: met), ARPA identical to the in-memory build at 1×, 8× and 32×, in
-  1.20 / 1.23 / 1.41× its wall time (met); lmplz takes 1.5 / 2.4 / 6.0 s in 134 MB, ours
-  3.2 / 4.7 / 6.0× that (not met: two Python passes read and split the text, about half
-  of our time at 32×).
+* ``ngram build --order 5 --memory 500M`` (2026-12-06, load about 2: one other job on
+  one core): peak RSS 502.1 / 501.3 / 503.2 MB at 1× / 8× / 32× (under 500 MB + the
+  interpreter's 104.4 MB: met), ARPA identical to the in-memory build at 1×, 8× and 32×, in
+  1.19 / 0.57 / 0.41× its wall time (met: from 8× on it is faster than the in-memory build,
+  which holds every token); 4.3 / 5.5 / 12.4 s against lmplz's 3.4 / 3.4 / 12.4 s in
+  134 MB, i.e. 1.26 / 1.62 / 1.00× its wall time and 1.17 / 1.55 / 1.03× its CPU time
+  (≤ 2×: met). Earlier the same day at load about 0.8, lmplz took 1.55 / 2.45 / 5.65 s;
+  ours 2.7 s at 1× (one warm run, load about 2). Under heavier load lmplz's CPU time grows
+  much more than ours (its pipeline runs several threads): at load 4–5 it took 37.5 CPU s
+  at 32×, ours 15.4 — such runs are not used for the ratios. Three changes took the ratios
+  from the previous 3.2 / 4.7 / 6.0× (wall): the text is split into word ids by a compiled pass
+  (:mod:`dlclassics.data.wordscan`) instead of ``str.split`` per line; n-grams are counted
+  in hash tables sized by the budget and spilled sorted when full
+  (:mod:`dlclassics.ngram.hashcount`, lmplz's first pass; Brown's 2.46 M distinct n-grams
+  fit, so the repeated text never spills and needs no merge); and the ARPA file is
+  formatted by a compiled loop (:mod:`dlclassics.ngram.arpa_text`). The first build on a
+  machine also compiles these kernels once (about 10 s; cached on disk after).
+* ``--cluster local:2`` (Dask, 1 MB partitions) on 1×: the same ARPA file as the spilled
+  build, 10.8 s wall (8.8 CPU s in the client; the workers are other processes).
 
 The text is Brown's train split (800,001 words, one sentence per line: ``dlc``'s own
 ``brown`` reader), written k times one after another into a file. The repeated text has
