@@ -44,9 +44,7 @@ def test_every_whitespace_code_point_of_str_split_separates_words(tmp_path: Path
 def test_no_other_code_point_separates_words(tmp_path: Path) -> None:
     """Every non-whitespace code point (surrogates excepted) stays inside its word."""
     others = [
-        chr(c)
-        for c in range(1, 0x110000)
-        if not chr(c).isspace() and not 0xD800 <= c <= 0xDFFF
+        chr(c) for c in range(1, 0x110000) if not chr(c).isspace() and not 0xD800 <= c <= 0xDFFF
     ]
     path = tmp_path / "others.txt"
     words = ["".join(others[i : i + 997]) for i in range(0, len(others), 997)]
