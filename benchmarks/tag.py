@@ -83,9 +83,9 @@ TASKS = {
     ),
     "pos-peoples-daily": Setup(
         data="peoples-daily",
-        model=ModelConfig(model="bilstm-char", features=True),
-        steps=600,
-        eval_every=300,
+        model=ModelConfig(model="bilstm-char", features=True, direct=True),
+        steps=2000,
+        eval_every=500,
         crf_algorithm="ap",
         crf_iterations=5,
     ),
