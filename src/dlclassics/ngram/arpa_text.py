@@ -121,37 +121,15 @@ def _put7(out: np.ndarray, pos: int, r: int, zeros: int, point: int) -> int:  # 
     """
     b = pos + zeros
     y = r * _TO_FRACTION
-    out[b + (1 if zeros >= point else 0)] = _ZERO + (y >> 52)
-    y = (y & _FRACTION) * 10
-    d1 = y >> 52
-    out[b + 1 + (1 if zeros + 1 >= point else 0)] = _ZERO + d1
-    y = (y & _FRACTION) * 10
-    d2 = y >> 52
-    out[b + 2 + (1 if zeros + 2 >= point else 0)] = _ZERO + d2
-    y = (y & _FRACTION) * 10
-    d3 = y >> 52
-    out[b + 3 + (1 if zeros + 3 >= point else 0)] = _ZERO + d3
-    y = (y & _FRACTION) * 10
-    d4 = y >> 52
-    out[b + 4 + (1 if zeros + 4 >= point else 0)] = _ZERO + d4
-    y = (y & _FRACTION) * 10
-    d5 = y >> 52
-    out[b + 5 + (1 if zeros + 5 >= point else 0)] = _ZERO + d5
-    y = (y & _FRACTION) * 10
-    d6 = y >> 52
-    out[b + 6 + (1 if zeros + 6 >= point else 0)] = _ZERO + d6
+    kept = 1  # the digits up to the last non-zero one (the first always counts)
+    for k in range(7):
+        d = y >> 52
+        out[b + k + (1 if zeros + k >= point else 0)] = _ZERO + d
+        if d and k:
+            kept = k + 1
+        y = (y & _FRACTION) * 10
     out[pos + point] = _DOT
-    if d6:
-        return 7
-    if d5:
-        return 6
-    if d4:
-        return 5
-    if d3:
-        return 4
-    if d2:
-        return 3
-    return 2 if d1 else 1
+    return kept
 
 
 @njit(cache=True, nogil=True, inline="always")
