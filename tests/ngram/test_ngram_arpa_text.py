@@ -9,11 +9,13 @@ writer that :func:`~dlclassics.ngram.arpa.write_arpa` used before (kept below as
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from dlclassics.errors import DataError
 from dlclassics.ngram import count_ngrams, estimate
 from dlclassics.ngram.arpa import read_arpa, write_arpa
 from dlclassics.ngram.arpa_text import ArpaLines, format_g7, spellings
@@ -154,3 +156,11 @@ def test_lines_are_the_same_whatever_the_buffer_size() -> None:
         chunks = [bytes(c) for c in tiny.lines(*args)]
         assert len(chunks) > len(rows) // 4
         assert b"".join(chunks) == b"".join(bytes(c) for c in whole.lines(*args))
+
+
+@pytest.mark.parametrize("word", ["a\u3000b", "a\u00a0b", "tab\there"])
+def test_a_word_with_whitespace_cannot_be_written_and_is_named(tmp_path: Path, word: str) -> None:
+    model = estimate(count_ngrams([["x", word], ["x"]], 2), "mkn")
+    with pytest.raises(DataError, match=re.escape(f"vocabulary word {word!r} is empty")):
+        write_arpa(model, tmp_path / "bad.arpa")
+    assert not (tmp_path / "bad.arpa").exists()

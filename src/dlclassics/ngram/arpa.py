@@ -65,7 +65,6 @@ LOG_ZERO = -99.0  # ARPA's log10 0
 UNK_MISSING = -100.0  # log10 P(<unk>) for a file that lacks it (kenlm's choice)
 _COUNT = re.compile(r"ngram\s+(\d+)\s*=\s*(\d+)")
 _SECTION = re.compile(r"\\(\d+)-grams:")
-_WHITESPACE = re.compile(r"\s")  # in str patterns: exactly the characters str.isspace() says
 
 
 def write_arpa(model: BackoffLM, path: str | Path) -> None:
@@ -77,8 +76,7 @@ def write_arpa(model: BackoffLM, path: str | Path) -> None:
     4 MiB at a time.
     """
     vocab, index, N = model.vocab, model.index, model.order
-    if "" in vocab.itos or _WHITESPACE.search("\0".join(vocab.itos)):  # one scan, in C
-        check_vocab_words(vocab)  # raises, naming the word
+    check_vocab_words(vocab)
     listed = [np.flatnonzero(model.listed(n)) for n in range(1, N + 1)]
     words = list(vocab.itos)
     for i, word in ARPA_WORDS.items():  # the specials' ARPA spellings

@@ -21,6 +21,7 @@ sentence (``pos ≥ n − 1``): no n-gram crosses a boundary, and there is no ex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, count, islice, repeat
@@ -54,6 +55,7 @@ __all__ = [
 # How the Vocab's specials are spelled in ARPA files (and in SRILM/kenlm): id -> word.
 ARPA_WORDS = {Vocab.unk_id: "<unk>", Vocab.bos_id: "<s>", Vocab.eos_id: "</s>"}
 ARPA_IDS = {w: i for i, w in ARPA_WORDS.items()}
+_WHITESPACE = re.compile(r"\s")  # in str patterns: exactly the characters str.isspace() says
 
 
 def arpa_id(vocab: Vocab, word: str) -> int:
@@ -447,6 +449,8 @@ class NGramIndex:
 
 def check_vocab_words(vocab: Vocab) -> None:
     """DataError if a vocabulary word cannot be written to an ARPA line."""
-    for word in vocab.itos:
-        if not word or any(c.isspace() for c in word):
+    if "" not in vocab.itos and not _WHITESPACE.search("\0".join(vocab.itos)):
+        return  # the common case: one scan, in C
+    for word in vocab.itos:  # name the word
+        if not word or _WHITESPACE.search(word):
             raise DataError(f"vocabulary word {word!r} is empty or has whitespace")
