@@ -79,6 +79,14 @@ def test_segmentation_run_predicts_words_from_raw_text(
     assert main([*argv, "--lr", "0.01"]) == 0
     assert main(["tag", "eval", "--run-dir", str(run)]) == 0
     assert json.loads((run / "eval.json").read_text())["scheme"] == "bmes"
+    # the run selects its checkpoint by word F1 over the whole val set: the trainer's val_f1
+    # of the best step is the SIGHAN scorer's F1 on the same split
+    best = json.loads((run / "best.json").read_text())
+    assert best["metric"] == "val_score"
+    assert best["metrics"]["val_score"] == best["metrics"]["val_f1"]
+    assert main(["tag", "eval", "--run-dir", str(run), "--split", "val"]) == 0
+    val = json.loads((run / "eval.json").read_text())
+    assert val["metric"] == "f1" and val["value"] == pytest.approx(best["metrics"]["val_f1"])
     text = tmp_path / "raw.txt"
     text.write_text("人民日报社论\n", encoding="utf-8")
     capsys.readouterr()

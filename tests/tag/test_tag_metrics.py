@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from seqeval.metrics import f1_score, precision_score, recall_score
 from seqeval.scheme import IOB2
 
-from dlclassics.tag.metrics import accuracy, entities, score, span_f1
+from dlclassics.tag.metrics import accuracy, entities, score, span_f1, span_reader
 from dlclassics.tag.tagsets import bmes, strip_brown, universal, word_spans, words_from_bmes
 
 TAG = st.sampled_from(["O", "B-per", "I-per", "B-loc", "I-loc"])
@@ -97,3 +97,15 @@ def test_brown_markers_strip_and_map_to_universal_tags(
 ) -> None:
     assert strip_brown(tag) == stripped
     assert universal(tag) == universal_tag
+
+
+def test_span_reader_reads_tag_ids_as_the_schemes_spans() -> None:
+    tags = ["O", "B-person", "I-person", "B-geo-loc"]
+    assert span_reader("pos", tags) is None
+    assert span_reader("bio", tags)([1, 2, 0, 3]) == entities(
+        ["B-person", "I-person", "O", "B-geo-loc"]
+    )
+    bmes_tags = ["B", "M", "E", "S"]
+    assert (
+        span_reader("bmes", bmes_tags)([0, 2, 3]) == word_spans(["B", "E", "S"]) == [(0, 2), (2, 3)]
+    )

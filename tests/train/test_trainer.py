@@ -363,3 +363,34 @@ def test_worker_processes_load_the_same_batches(tmp_path: Path) -> None:
     workers = trainer(tmp_path / "b", max_steps=10, num_workers=2)
     workers.fit()
     assert_same_state(in_process, workers)
+
+
+class RatioTask(TinyClassifier):
+    """Reports right and wrong answers as per-example rates and derives their ratio, a metric
+    that is not a mean of the batches' values (as an F1 is not)."""
+
+    def evaluation_step(self, batch: Any) -> Any:
+        out = super().evaluation_step(batch)
+        acc = out.metrics["acc"]
+        return type(out)({**out.metrics, "right": acc, "wrong": 1 - acc}, out.n)
+
+    def evaluation_summary(self, means: dict[str, float]) -> dict[str, float]:
+        return {"odds": means["right"] / max(means["wrong"], 1e-12)}
+
+
+def test_a_summary_metric_is_derived_from_the_whole_sets_means_and_can_select_the_best(
+    tmp_path: Path,
+) -> None:
+    torch.manual_seed(0)
+    task = RatioTask()
+    fit = trainer(tmp_path / "run", task, metric="val_odds", metric_mode="max").fit()
+    val_rows = [r for r in rows(tmp_path / "run") if r["split"] == "val"]
+    for row in val_rows:
+        m = row["metrics"]
+        assert m["val_odds"] == pytest.approx(m["val_acc"] / (1 - m["val_acc"]), rel=1e-9)
+    assert fit.best_metric == max(r["metrics"]["val_odds"] for r in val_rows)
+    # a summary may only add metrics: one that shadows a mean is refused by name
+    clashing = RatioTask()
+    clashing.evaluation_summary = lambda means: {"acc": 0.0}  # type: ignore[method-assign]
+    with pytest.raises(TypeError, match="acc"):
+        trainer(tmp_path / "clash", clashing, metric="val_acc").fit()

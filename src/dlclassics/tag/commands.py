@@ -34,7 +34,7 @@ from dlclassics.io import write_json
 from dlclassics.registry import Registry
 from dlclassics.tag.corpora import SPLITS, TaggingData, load, scheme_metric
 from dlclassics.tag.encode import Encoder, TaggedDataset, collate
-from dlclassics.tag.metrics import score
+from dlclassics.tag.metrics import score, span_reader
 from dlclassics.tag.models import ModelConfig, Tagger, build_tagger
 from dlclassics.tag.tagsets import words_from_bmes
 from dlclassics.train import TrainerConfig, load_weights, read_run_config
@@ -63,7 +63,7 @@ class TagTrainConfig:
             grad_clip=5.0,  # LSTMs: clip the rare exploding step
             eval_every=500,
             checkpoint_every=500,
-            metric="val_acc",
+            metric="val_score",  # the data's metric: word/entity F1, or POS accuracy
             metric_mode="max",
         )
     )
@@ -114,6 +114,7 @@ def prepare(config: TagTrainConfig, resume: bool) -> Prepared[TagTrainConfig]:
     train = TaggedDataset(encoder, data.splits["train"], max_len=config.max_len)
     val = TaggedDataset(encoder, data.splits["val"])
     task = build(config, encoder)
+    task.spans = span_reader(data.scheme, encoder.tags)
     n_params = sum(p.numel() for p in task.parameters())
     features = encoder.features
     return Prepared(
@@ -178,7 +179,7 @@ def tag(
 class TagEvalConfig:
     run_dir: Path = Path("runs/tag")  # a directory written by `dlc tag train`
     split: Literal["test", "val"] = "test"
-    which: Literal["best", "last"] = "best"  # weights with the best val accuracy, or latest
+    which: Literal["best", "last"] = "best"  # weights with the best val score (F1 or accuracy), or latest
     data: str | None = None  # another data set or file with the run's tag set (default: its own)
 
 

@@ -18,13 +18,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from dlclassics.tag.tagsets import word_spans
 
-__all__ = ["PRF", "accuracy", "entities", "score", "span_f1"]
+__all__ = ["PRF", "accuracy", "entities", "score", "span_f1", "span_reader"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,23 @@ def score(
     spans = entities if scheme == "bio" else word_spans
     prf = span_f1(map(spans, gold), map(spans, predicted))
     return {**result, "precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
+
+
+def span_reader(
+    scheme: Literal["pos", "bio", "bmes"], tags: Sequence[str]
+) -> Callable[[Sequence[int]], list[Hashable]] | None:
+    """Tag ids (indices into ``tags``) → the spans the scheme's F1 counts: entities (bio) or
+    words (bmes); ``None`` for POS, scored by token accuracy alone.
+
+    >>> read = span_reader("bio", ["O", "B-person", "I-person"])
+    >>> read([1, 2, 0])
+    [('person', 0, 2)]
+    """
+    if scheme == "pos":
+        return None
+    spans = entities if scheme == "bio" else word_spans
+
+    def read(ids: Sequence[int]) -> list[Hashable]:
+        return list(spans([tags[i] for i in ids]))
+
+    return read

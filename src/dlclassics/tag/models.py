@@ -34,6 +34,7 @@ zero, like the MEMM's ``W``, and is not dropped out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,6 +46,7 @@ from dlclassics.errors import ConfigError
 from dlclassics.tag.crf import CRF, viterbi
 from dlclassics.tag.encode import PAD, Batch
 from dlclassics.tag.features import N_FEATURES
+from dlclassics.tag.metrics import span_f1
 from dlclassics.train import EvalOutput, StepOutput
 
 __all__ = ["MODELS", "ModelConfig", "Tagger", "build_tagger"]
@@ -88,7 +90,17 @@ class ModelConfig:
 
 
 class Tagger(nn.Module):
-    """Shared Task side of the taggers: loss, accuracy, prediction."""
+    """Shared Task side of the taggers: loss, accuracy, prediction.
+
+    Evaluation reports token accuracy ``acc``; with :attr:`spans` set (entities or words,
+    :func:`~.metrics.span_reader`) also the span F1 of :mod:`.metrics`, summed over the whole
+    evaluation set, and ``score``, the data's own metric (F1, or accuracy for POS), which is
+    what a run selects its best checkpoint by.
+    """
+
+    # tag ids of one sentence -> the spans its F1 counts; set by the family for IOB2 and BMES
+    # data (not a weight: a plain attribute, absent from checkpoints)
+    spans: Callable[[Sequence[int]], list[Hashable]] | None = None
 
     def loss(self, batch: Batch) -> torch.Tensor:
         raise NotImplementedError
@@ -105,8 +117,27 @@ class Tagger(nn.Module):
         n = int(batch.mask.sum())
         right = int(((predicted == batch.tags) & batch.mask).sum())
         loss = float(self.loss(batch))
-        # "n" is tokens: the trainer's n-weighted mean makes acc the token accuracy
-        return EvalOutput({"loss": loss, "acc": right / n}, n)
+        # "n" is tokens: the trainer's n-weighted mean makes acc the token accuracy, and the
+        # span counts per token sum to the set's counts (their ratio is the F1)
+        metrics = {"loss": loss, "acc": right / n}
+        if self.spans is not None:
+            lengths = batch.mask.sum(1).tolist()
+            gold, guess = batch.tags.tolist(), predicted.tolist()
+            prf = span_f1(
+                (self.spans(g[:t]) for g, t in zip(gold, lengths, strict=True)),
+                (self.spans(p[:t]) for p, t in zip(guess, lengths, strict=True)),
+            )
+            metrics |= {"span_tp": prf.tp / n, "span_predicted": prf.predicted / n}
+            metrics["span_gold"] = prf.gold / n
+        return EvalOutput(metrics, n)
+
+    def evaluation_summary(self, means: dict[str, float]) -> dict[str, float]:
+        """``f1`` from the summed span counts (IOB2, BMES), and ``score``: F1 or accuracy."""
+        if "span_tp" not in means:
+            return {"score": means["acc"]}
+        total = means["span_predicted"] + means["span_gold"]
+        f1 = 2 * means["span_tp"] / total if total else 0.0
+        return {"f1": f1, "score": f1}
 
 
 class MEMMTagger(Tagger):

@@ -11,6 +11,13 @@ A *task* is an ``nn.Module`` with two methods. The trainer never asks what model
         def evaluation_step(self, batch) -> EvalOutput:
             x, y = batch
             return EvalOutput({"loss": F.mse_loss(self.net(x), y).item()}, len(x))
+
+The trainer averages each metric over the evaluation set (n-weighted). A metric that is not a
+mean — an F1 is a ratio of sums — comes from an optional third method, which receives those
+means and returns the metrics derived from them (see :func:`evaluation_metrics`)::
+
+        def evaluation_summary(self, means: dict[str, float]) -> dict[str, float]:
+            return {"f1": 2 * means["tp"] / (means["predicted"] + means["gold"])}
 """
 
 from __future__ import annotations
@@ -39,6 +46,19 @@ class Task(Protocol):
     def training_step(self, batch: Any) -> StepOutput: ...
 
     def evaluation_step(self, batch: Any) -> EvalOutput: ...
+
+
+def evaluation_metrics(task: object, means: dict[str, float]) -> dict[str, float]:
+    """``means`` joined by what ``task.evaluation_summary(means)`` derives from them, if the
+    task has that method (the means win no name clash: a summary only adds metrics)."""
+    summary = getattr(task, "evaluation_summary", None)
+    if summary is None:
+        return means
+    derived = summary(means)
+    clash = sorted(set(derived) & set(means))
+    if clash:
+        raise TypeError(f"evaluation_summary returns {clash}, already means of the batches")
+    return {**means, **derived}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -75,7 +75,7 @@ from dlclassics.train.config import RESUMABLE_CHANGES, TrainerConfig
 from dlclassics.train.metrics import MetricsLog, truncate_metrics
 from dlclassics.train.progress import ProgressBar
 from dlclassics.train.schedule import build_optimizer, lr_at
-from dlclassics.train.task import FitResult, StepOutput, Task
+from dlclassics.train.task import FitResult, StepOutput, Task, evaluation_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +216,8 @@ class Trainer:
         )
 
     def evaluate(self, data: Dataset[Any]) -> dict[str, float]:
-        """n-weighted means of ``task.evaluation_step`` over ``data`` (all ranks together)."""
+        """n-weighted means of ``task.evaluation_step`` over ``data`` (all ranks together),
+        with the metrics the task derives from them (:func:`~.task.evaluation_metrics`)."""
         device, saved_rng = self.ctx.device, rng.capture(self.ctx.device)
         was_training = self.task.training
         self.task.eval()
@@ -237,7 +238,8 @@ class Trainer:
         n_all, *sums_all = distributed.all_reduce_sum(totals, self.ctx).tolist()
         if n_all == 0:
             raise ConfigError("the evaluation data is empty; pass a non-empty data set")
-        return {k: s / n_all for k, s in zip(names, sums_all, strict=True)}
+        means = {k: s / n_all for k, s in zip(names, sums_all, strict=True)}
+        return evaluation_metrics(self.task, means)
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -376,7 +378,8 @@ class Trainer:
         try:
             with torch.inference_mode():
                 batch = to_device(next(iter(self._eval_batches(data))), self.ctx.device)
-                names = [f"val_{k}" for k in self._api.evaluation_step(batch).metrics]
+                means = self._api.evaluation_step(batch).metrics
+                names = [f"val_{k}" for k in evaluation_metrics(self.task, dict(means))]
         finally:
             self.task.train(was_training)
             rng.restore(saved_rng, self.ctx.device)
