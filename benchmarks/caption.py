@@ -3,6 +3,15 @@
 Targets, on 1,000 test scenes whose item/cell combinations never occur in training (the
 ``test`` split of ``dlclassics.caption.scenes``), for the better model: exact match ≥ 0.8 and
 attention hit ≥ 0.9 (the share of item words whose attention peak is the item's cell).
+Measured (GRU, English, 2,500 steps, one seed): attention hit 0.953 met; exact match 0.702 NOT
+met (0.779 on ``test-seen``). Item accuracy — of the reference items whose cell the caption
+fills, the share named right — is 0.862 unseen, 0.904 seen; every wrong caption but 3 has its
+places right and misnames an item (shirt, pullover, coat, t-shirt among themselves; boot as
+sneaker). The cell encoder with batch norm, 32/64/128 channels and a flattened map raised exact
+match from 0.534 (16/32/64, no batch norm, average-pooled: 339 CPU s) at 815 CPU s, and opened
+a gap the old encoder did not have (0.995 / 0.996): unseen attention hit 0.953 against 0.994
+seen — the attention, not the item head, now tells unseen from seen. The Transformer decoder
+is not benchmarked yet.
 
 Each (model, language) pair is trained with ``dlc caption train``'s defaults except
 ``--max-steps`` (one thread; the process CPU seconds of training are recorded, the honest cost
@@ -56,6 +65,8 @@ def run_one(model: str, lang: str, max_steps: int, out: Path, seed: int) -> list
                 "bleu": round(r["bleu"], 2),
                 "exact_match": round(r["exact_match"], 4),
                 "attention_hit": round(r["attention_hit"], 4),
+                "item_accuracy": round(r["item_accuracy"], 4),
+                "errors": r["errors"],
                 "steps": max_steps,
                 "best_step": result.fit.best_step,
                 "train_cpu_seconds": round(result.cpu_seconds),

@@ -1095,12 +1095,12 @@ def recognition(r: Results) -> list[str]:
                  "—" if unseen is None else ("yes" if unseen else "no"),
                  f"{x['scenes']:,}" if "scenes" in x else "—", raw(x["bleu"]),
                  raw(x.get("exact_match", "—")), raw(x.get("attention_hit", "—")),
-                 f"{x['steps']:,}" if "steps" in x else "—",
+                 raw(x.get("item_accuracy", "—")), f"{x['steps']:,}" if "steps" in x else "—",
                  raw(x.get("train_cpu_seconds", "—")), cmds.ref(r.command("caption", x))]
             )  # fmt: skip
         out += table(
             ["model", "lang", "split", "unseen item/cell combinations", "scenes", "BLEU",
-             "exact match", "attention hit", "steps", "CPU s", "run"], rows
+             "exact match", "attention hit", "item accuracy", "steps", "CPU s", "run"], rows
         ) + cmds.lines()  # fmt: skip
         out += ["", targets("caption"), ""]
     return out

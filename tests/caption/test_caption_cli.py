@@ -59,6 +59,8 @@ def test_train_writes_a_run_and_eval_scores_unseen_scenes(
     assert 0 <= result["exact_match"] <= 1 and 0 <= result["attention_hit"] <= 1
     assert 0 <= result["bleu"] <= 100
     assert result["item_words"] >= 24  # 12 scenes of 2–3 items
+    assert sum(result["errors"].values()) == 12 and 0 <= result["item_accuracy"] <= 1
+    assert result["errors"].get("correct", 0) == round(12 * result["exact_match"])
     for i in range(2):
         assert (trained / "examples" / f"test-{i}-attention.png").stat().st_size > 2000
 

@@ -6,7 +6,13 @@ import pytest
 import torch
 
 from dlclassics.caption.grammar import item_words, vocabulary
-from dlclassics.caption.metrics import attention_hits, bleu, exact_matches
+from dlclassics.caption.metrics import (
+    attention_hits,
+    bleu,
+    error_kind,
+    exact_matches,
+    item_confusions,
+)
 from dlclassics.caption.models import CaptionModelConfig, OutputLayer, build_model, greedy
 from dlclassics.data.vocab import Vocab
 from dlclassics.errors import ConfigError
@@ -136,3 +142,29 @@ def test_exact_match_and_bleu_on_hand_cases() -> None:
     assert exact_matches(hyp, ref) == 1
     assert bleu(ref, ref) == pytest.approx(100.0)
     assert 0 < bleu(hyp, ref) < 100
+
+
+def test_error_kind_reads_a_wrong_caption_back_into_its_layout() -> None:
+    ref = ["a bag", "in", "the", "top", "left", ";", "a coat", "on", "its", "right"]
+    assert error_kind(ref, ref, "en") == "correct"
+    assert error_kind([*ref[:6], "a shirt", *ref[7:]], ref, "en") == "item class"
+    assert error_kind([*ref[:7], "below", "it"], ref, "en") == "places"  # coat bottom left
+    assert error_kind(ref[:5], ref, "en") == "item count"
+    assert error_kind([*ref[:5], ";"], ref, "en") == "not a description"
+
+
+def test_item_confusions_count_true_and_said_items_in_the_right_cells() -> None:
+    ref = ["a bag", "in", "the", "top", "left", ";", "a coat", "on", "its", "right"]
+    misnamed = ["a shirt", *ref[1:]]  # the bag called a shirt, the coat right
+    moved = [*ref[:7], "below", "it"]  # the coat in the wrong cell: not compared
+    broken = [*ref[:5], ";"]
+    counts = item_confusions([ref, misnamed, moved, broken], [ref] * 4, "en")
+    assert counts == {("a bag", "a bag"): 2, ("a coat", "a coat"): 2, ("a bag", "a shirt"): 1}
+
+
+def test_the_cell_encoder_is_three_conv_bn_relu_blocks_and_can_drop_batch_norm() -> None:
+    with_bn = build_model(CaptionModelConfig(**SMALL), V, ITEMS).encoder  # type: ignore[arg-type]
+    without = build_model(CaptionModelConfig(batch_norm=False, **SMALL), V, ITEMS).encoder  # type: ignore[arg-type]
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in with_bn.modules()) == 3
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in without.modules())
+    assert with_bn.project.in_features == 8 * 3 * 3  # flattened (C, 3, 3) map of a 28×28 cell

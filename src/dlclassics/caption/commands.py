@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,7 +24,13 @@ import tyro
 
 from dlclassics.caption.grammar import Lang, describe, item_words, text, vocabulary
 from dlclassics.caption.heatmap import plot_scene_attention
-from dlclassics.caption.metrics import attention_hits, bleu, exact_matches
+from dlclassics.caption.metrics import (
+    attention_hits,
+    bleu,
+    error_kind,
+    exact_matches,
+    item_confusions,
+)
 from dlclassics.caption.models import MAX_LEN, CaptionModelConfig, build_model, greedy
 from dlclassics.caption.scenes import SIDE, SOURCES, SceneSet, SceneSplit, collate
 from dlclassics.caption.task import Captioning
@@ -190,6 +197,8 @@ def evaluate(config: CaptionEvalConfig) -> dict[str, Any]:
         hyps += [vocab.decode(seq) for seq in ids]
         rows += attention
         refs += [describe(data.scene(i).layout, run.lang) for i in range(start, start + len(ids))]
+    confusions = item_confusions(hyps, refs, run.lang)
+    placed = sum(confusions.values())
     result = {
         "model": run.model.model,
         "lang": run.lang,
@@ -200,6 +209,14 @@ def evaluate(config: CaptionEvalConfig) -> dict[str, Any]:
         "exact_match": exact_matches(hyps, refs) / len(data),
         "attention_hit": hits / max(items, 1),
         "item_words": items,
+        # of the reference items whose cell the caption fills, the share named right
+        "item_accuracy": sum(n for (a, b), n in confusions.items() if a == b) / max(placed, 1),
+        "errors": dict(
+            Counter(error_kind(h, r, run.lang) for h, r in zip(hyps, refs, strict=True))
+        ),
+        "confusions": {  # (true item → item said) mistakes, most frequent first
+            f"{a} → {b}": n for (a, b), n in confusions.most_common() if a != b
+        },
     }
     examples = config.run_dir / "examples"
     for i in range(min(config.examples, len(data))):
@@ -222,7 +239,7 @@ def eval_command(config: CaptionEvalConfig) -> int:
     print(
         f"{r['model']} ({r['lang']}) on {r['scenes']} {r['split']} scenes: "
         f"BLEU {r['bleu']:.1f}, exact match {r['exact_match']:.3f}, "
-        f"attention hit {r['attention_hit']:.3f}; "
+        f"attention hit {r['attention_hit']:.3f}, item accuracy {r['item_accuracy']:.3f}; "
         f"details in {config.run_dir / f'eval_{config.split}.json'}"
     )
     return 0

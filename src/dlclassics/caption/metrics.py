@@ -12,20 +12,35 @@
       hit = Σ_t [argmax_s α_{t,s} = cell(y_t)] / #{t : y_t is an item word}
 
   Teacher forcing measures where the model looks when it has to name a given item, on every
-  scene, whether or not its own caption went astray earlier.
+  scene, whether or not its own caption went astray earlier;
+* **what went wrong** (:func:`error_kind`, :func:`item_confusions`): a wrong caption is read
+  back into a layout (:func:`~dlclassics.caption.grammar.parse`) and compared cell by cell —
+  not a description at all, a wrong number of items, the right number in wrong places, or
+  every place right and some item misnamed; for the items in their right places, which class
+  was said for which.
 
 >>> import torch
 >>> attention = torch.tensor([[[0.7, 0.1, 0.1, 0.1], [0.1, 0.1, 0.1, 0.7]]])  # (B, T, S)
 >>> attention_hits(attention, torch.tensor([[0, 2]]))   # peak 3 ≠ cell 2: one hit of two
 (1, 2)
+>>> ref = ["a bag", "in", "the", "top", "left", ";", "a coat", "on", "its", "right"]
+>>> error_kind([*ref[:6], "a shirt", *ref[7:]], ref, "en")   # an item word is one token
+'item class'
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from typing import Literal
 
 import sacrebleu
 from torch import Tensor
+
+from dlclassics.caption.grammar import Lang, Layout, item_words, parse
+from dlclassics.errors import ConfigError
+
+ErrorKind = Literal["correct", "not a description", "item count", "places", "item class"]
 
 
 def attention_hits(attention: Tensor, item_cells: Tensor) -> tuple[int, int]:
@@ -48,3 +63,43 @@ def bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]
     hyp = [" ".join(h) for h in hypotheses]
     ref = [" ".join(r) for r in references]
     return float(sacrebleu.corpus_bleu(hyp, [ref], tokenize="none").score)
+
+
+def _layout(tokens: Sequence[str], lang: Lang) -> Layout | None:
+    try:
+        return parse(tokens, lang)
+    except ConfigError:
+        return None
+
+
+def error_kind(hypothesis: Sequence[str], reference: Sequence[str], lang: Lang) -> ErrorKind:
+    """What is wrong with a caption, the first that applies: it does not parse, names a wrong
+    number of items, puts them in wrong cells, or misnames some item in its right cell."""
+    if list(hypothesis) == list(reference):
+        return "correct"
+    said, truth = _layout(hypothesis, lang), parse(reference, lang)
+    if said is None:
+        return "not a description"
+    if len(said.items) != len(truth.items):
+        return "item count"
+    if [cell for cell, _ in said.items] != [cell for cell, _ in truth.items]:
+        return "places"
+    return "item class"
+
+
+def item_confusions(
+    hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]], lang: Lang
+) -> Counter[tuple[str, str]]:
+    """``(true item, item said)`` counts over the reference items whose cell the caption fills
+    (correct ones included: ``(w, w)``); captions that do not parse are skipped."""
+    words = list(item_words(lang))
+    counts: Counter[tuple[str, str]] = Counter()
+    for hyp, ref in zip(hypotheses, references, strict=True):
+        said = _layout(hyp, lang)
+        if said is None:
+            continue
+        for cell, c in parse(ref, lang).items:
+            named = said.cells[cell]
+            if named is not None:
+                counts[words[c], words[named]] += 1
+    return counts

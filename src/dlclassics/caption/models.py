@@ -1,15 +1,20 @@
 """Captioners: a CNN encoder of the grid's cells and two attentive decoders (notes 001 §7, 002).
 
-**Encoder.** One CNN — three 3×3 conv blocks, the second and third after a 2×2 max-pool —
-reads each 28×28 cell x_s of the scene as its own image; average-pooling its (C, 7, 7) map
-and a linear map give the cell's *content* vector, and adding a learned embedding of the
-cell's place gives its *memory* vector::
+**Encoder.** One CNN — three blocks of 3×3 conv, batch norm and ReLU, each closed by a 2×2
+max-pool (note 004 §三.6; :func:`dlclassics.nn.conv.conv_bn_relu`) — reads each 28×28 cell
+x_s of the scene as its own image; a linear map of its flattened (C, 3, 3) map gives the
+cell's *content* vector, and adding a learned embedding of the cell's place gives its
+*memory* vector::
 
-    u_s = W_m AvgPool(CNN(x_s))        m_s = u_s + P_s          s = 1 … 4
+    u_s = W_m flatten(CNN(x_s))        m_s = u_s + P_s          s = 1 … 4
+
+Flattening keeps where in the cell a shape sits (a sleeve's length, a collar), which an
+average over the map would pool away; batch norm lets the wider convs train at Adam's lr.
 
 The conv weights are shared by all cells, so what an item looks like is encoded the same way
 wherever it sits, and *where* it sits is P_s alone; u_s depends on cell s's pixels only (a
-conv over the whole scene would mix 8 pixels of each neighbour into a cell's border).
+conv over the whole scene would mix 8 pixels of each neighbour into a cell's border; in training
+batch norm's statistics span the batch, at evaluation they are fixed).
 
 **RNN decoder with Bahdanau attention** (note 002 "Attention注意力机制"; Xu et al. 2015, "Show,
 Attend and Tell", with Bahdanau et al.'s additive score). At step t, from the previous state::
@@ -43,8 +48,12 @@ trains the attention. Measured with the GRU on unseen vs seen combinations (exac
 a plain softmax(W_o h_t) over all words, 0.07 vs 0.51 (1,500 steps, 500 scenes); the soft
 glimpse Σ_s α_{t,s} u_s, 0.27 vs 0.67 (3,000 steps, 1,000 scenes) — the model smuggled the
 place in through how much weight it left on the other, often empty, cells; this hard glimpse,
-0.53 vs 0.54 (2,500 steps, ``benchmarks/results/caption.json``): no gap left, the rest is
-recognising Fashion-MNIST items.
+0.53 vs 0.54 (2,500 steps, with a first encoder of 16/32/64 channels, no batch norm, its 7×7
+map average-pooled): no gap left, and every wrong caption (checked at step 1,000) had its
+places right and an item misnamed, item accuracy 0.70. The encoder above takes the same 2,500
+steps to 0.70 vs 0.78 (item accuracy 0.86 vs 0.90; ``benchmarks/results/caption.json``), and
+a gap is back, in the attention this time: its peak sits on the named item's cell for 95 % of
+unseen item words against 99 % of seen ones.
 
 With ``glimpse=False`` every word comes from W_o h_t (the ablation above).
 
@@ -64,6 +73,7 @@ from dlclassics.caption.grammar import CELLS, GRID
 from dlclassics.errors import ConfigError
 from dlclassics.nn.alignment import AdditiveScore, attend
 from dlclassics.nn.attention import scaled_dot_product_attention
+from dlclassics.nn.conv import conv_bn_relu
 from dlclassics.nn.positional import LearnedPositionalEmbedding
 from dlclassics.nn.rnn import GRUCell
 from dlclassics.nn.transformer import TransformerDecoderLayer
@@ -76,7 +86,8 @@ MAX_LEN = 40  # longest caption in tokens, <bos> and <eos> included (3 items: 27
 @dataclass(frozen=True, kw_only=True)
 class CaptionModelConfig:
     model: ModelName = "rnn"  # GRU + Bahdanau attention, or a Transformer decoder
-    channels: tuple[int, int, int] = (16, 32, 64)  # conv widths; the last is the cell vector
+    channels: tuple[int, int, int] = (32, 64, 128)  # widths of the three conv blocks
+    batch_norm: bool = True  # BN after every conv of the cell encoder
     d_model: int = 128  # decoder width (cell vectors are projected to it)
     embed: int = 64  # word embedding size (rnn)
     attn_dim: int = 64  # size of the additive score's tanh layer (rnn)
@@ -103,20 +114,20 @@ class Cells(NamedTuple):
 class CellEncoder(nn.Module):
     """Scene (B, 1, 56, 56) → :class:`Cells` (content u_s and memory m_s, each (B, 4, d))."""
 
-    def __init__(self, channels: tuple[int, int, int], d_model: int) -> None:
+    def __init__(
+        self, channels: tuple[int, int, int], d_model: int, *, batch_norm: bool = True
+    ) -> None:
         super().__init__()
         c1, c2, c3 = channels
         self.cnn = nn.Sequential(
-            nn.Conv2d(1, c1, 3, padding=1),
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # 14×14
-            nn.Conv2d(c1, c2, 3, padding=1),
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # 7×7
-            nn.Conv2d(c2, c3, 3, padding=1),
-            nn.ReLU(),
+            conv_bn_relu(1, c1, 3, batch_norm=batch_norm),
+            nn.MaxPool2d(2),  # (c1, 14, 14)
+            conv_bn_relu(c1, c2, 3, batch_norm=batch_norm),
+            nn.MaxPool2d(2),  # (c2, 7, 7)
+            conv_bn_relu(c2, c3, 3, batch_norm=batch_norm),
+            nn.MaxPool2d(2),  # (c3, 3, 3)
         )
-        self.project = nn.Linear(c3, d_model)  # W_m
+        self.project = nn.Linear(c3 * 3 * 3, d_model)  # W_m
         self.place = nn.Parameter(torch.randn(CELLS, d_model) * 0.02)  # P_s
 
     def forward(self, images: Tensor) -> Cells:
@@ -124,7 +135,7 @@ class CellEncoder(nn.Module):
         h, w = H // GRID, W // GRID
         cells = images.view(B, 1, GRID, h, GRID, w).permute(0, 2, 4, 1, 3, 5)  # (B, 2, 2, 1, h, w)
         cells = cells.reshape(B * CELLS, 1, h, w)  # (B·4, 1, 28, 28), reading order
-        features = self.cnn(cells).mean(dim=(2, 3))  # (B·4, C): AvgPool over the 7×7 map
+        features = self.cnn(cells).flatten(1)  # (B·4, C·3·3)
         content = self.project(features.view(B, CELLS, -1))  # (B, 4, d): u_s
         return Cells(content, content + self.place)  # m_s = u_s + P_s
 
@@ -172,7 +183,7 @@ class AttentiveGRU(nn.Module):
     def __init__(self, config: CaptionModelConfig, vocab_size: int, items: Tensor | None) -> None:
         super().__init__()
         d = config.d_model
-        self.encoder = CellEncoder(config.channels, d)
+        self.encoder = CellEncoder(config.channels, d, batch_norm=config.batch_norm)
         self.embedding = nn.Embedding(vocab_size, config.embed)
         self.score = AdditiveScore(d, d, config.attn_dim)
         self.init = nn.Linear(d, d)  # W_init
@@ -207,7 +218,7 @@ class CrossAttentionTransformer(nn.Module):
     def __init__(self, config: CaptionModelConfig, vocab_size: int, items: Tensor | None) -> None:
         super().__init__()
         d = config.d_model
-        self.encoder = CellEncoder(config.channels, d)
+        self.encoder = CellEncoder(config.channels, d, batch_norm=config.batch_norm)
         self.embedding = nn.Embedding(vocab_size, d)
         self.position = LearnedPositionalEmbedding(MAX_LEN, d)
         self.dropout = nn.Dropout(config.dropout)

@@ -14,5 +14,6 @@ turns the torch module into an exact oracle (tests in ``tests/nn/``, float64).
 :mod:`.transformer`    pre-norm encoder / decoder layers, GPT-style causal block (001 §7, §8)
 :mod:`.rnn`            Elman RNN, LSTM, GRU cells and multi-layer layers ≡ ``nn.RNN`` …
                        (002 循环神经网络, 长短时记忆单元)
+:mod:`.conv`           ``conv_bn_relu``: the conv → batch norm → ReLU block of the CNNs (004 §三)
 =====================  ===================================================================
 """

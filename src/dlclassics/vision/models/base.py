@@ -170,19 +170,6 @@ def count_parameters(module: nn.Module, *, trainable_only: bool = False) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 
-def conv_bn_relu(
-    c_in: int, c_out: int, kernel: int, *, stride: int = 1, batch_norm: bool = True
-) -> nn.Sequential:
-    """Conv(k×k, "same" padding) → [BN] → ReLU; the conv has no bias when BN follows (β is it)."""
-    layers: list[nn.Module] = [
-        nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, bias=not batch_norm)
-    ]
-    if batch_norm:
-        layers.append(nn.BatchNorm2d(c_out))
-    layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
-
-
 def conv_spec(conv: nn.Conv2d) -> LayerSpec:
     """The receptive-field description of a square torch conv layer."""
     k, s, p, d = conv.kernel_size[0], conv.stride[0], conv.padding, conv.dilation[0]

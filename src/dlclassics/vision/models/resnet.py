@@ -34,7 +34,8 @@ import torch
 from torch import nn
 
 from dlclassics.errors import ConfigError
-from dlclassics.vision.models.base import Net, conv_bn_relu, conv_spec
+from dlclassics.nn.conv import conv_bn_relu
+from dlclassics.vision.models.base import Net, conv_spec
 from dlclassics.vision.receptive_field import LayerSpec
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from torch import nn
 
 from dlclassics.errors import ConfigError
-from dlclassics.vision.models.base import Net, conv_bn_relu, convs_and_pools
+from dlclassics.nn.conv import conv_bn_relu
+from dlclassics.vision.models.base import Net, convs_and_pools
 from dlclassics.vision.receptive_field import LayerSpec
 from dlclassics.vision.shapes import conv_output_size
 
