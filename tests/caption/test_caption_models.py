@@ -70,6 +70,30 @@ def test_a_cell_vector_depends_on_its_own_cell_only(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("place_keys", [True, False])
+def test_place_keys_ignore_what_the_occupied_cells_show(name: str, place_keys: bool) -> None:
+    """Swapping the pictures of two occupied cells leaves the keys, and so the first word's
+    attention (its query has read no cell yet), unchanged; an emptied cell changes them."""
+    torch.manual_seed(0)
+    config = CaptionModelConfig(model=name, dropout=0.0, place_keys=place_keys, **SMALL)  # type: ignore[arg-type]
+    model = build_model(config, V, ITEMS).double().eval()
+    images = torch.rand(2, 1, 56, 56, dtype=torch.float64)
+    images[1, :, :28, 28:] = 0  # scene 1: top-right cell empty
+    swapped = images.clone()
+    swapped[..., :28, :28], swapped[..., 28:, 28:] = images[..., 28:, 28:], images[..., :28, :28]
+    cells, other = model.encode(images), model.encode(swapped)
+    assert cells.keys.shape == cells.memory.shape == (2, 4, 16)
+    assert not torch.allclose(cells.content[:, 0], other.content[:, 0])  # contents did move
+    tokens = torch.full((2, 1), VOCAB.bos_id)
+    _, alpha = model.decode(cells, tokens)  # (B, 1, S)
+    _, beta = model.decode(other, tokens)
+    if name == "rnn":  # the Transformer's query has read the cells through cross-attention
+        assert torch.allclose(alpha, beta) is place_keys
+    assert torch.equal(cells.keys, other.keys) is place_keys
+    assert not torch.allclose(cells.keys[0], cells.keys[1]) or not place_keys  # occupancy
+
+
+@pytest.mark.parametrize("name", MODELS)
 def test_greedy_decoding_matches_the_argmax_of_teacher_forcing_on_its_own_output(name: str) -> None:
     model = make(name)
     images = torch.rand(2, 1, 56, 56, dtype=torch.float64)
