@@ -179,7 +179,7 @@ def tag(
 class TagEvalConfig:
     run_dir: Path = Path("runs/tag")  # a directory written by `dlc tag train`
     split: Literal["test", "val"] = "test"
-    which: Literal["best", "last"] = "best"  # weights with the best val score (F1 or accuracy), or latest
+    which: Literal["best", "last"] = "best"  # weights of the best val score, or the latest
     data: str | None = None  # another data set or file with the run's tag set (default: its own)
 
 
