@@ -96,13 +96,19 @@ def test_averaged_generator_is_saved_and_a_resumed_run_averages_the_same_bits(
     assert (straight / "sample.png").read_bytes() == pictures["ema"] != pictures["g"]
 
 
-def test_weights_ema_of_a_run_without_an_average_is_one_error_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    run = tmp_path / "ring"
+@pytest.fixture(scope="module")
+def plain_ring(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 10-step unconditional ring run without --ema-decay (for the refusals below)."""
+    run = tmp_path_factory.mktemp("gan") / "ring"
     assert main(["gan", "train", *RING, "--run-dir", str(run), "--max-steps", "10"]) == 0
+    return run
+
+
+def test_weights_ema_of_a_run_without_an_average_is_one_error_line(
+    plain_ring: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
-    assert main(["gan", "sample", "--run-dir", str(run), "--weights", "ema"]) == 2
+    assert main(["gan", "sample", "--run-dir", str(plain_ring), "--weights", "ema"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "trained without --ema-decay" in err, err
 
@@ -199,12 +205,10 @@ def test_a_run_directory_of_another_family_is_one_clear_error_line(
 
 
 def test_class_on_an_unconditional_model_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    plain_ring: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = tmp_path / "ring"
-    assert main(["gan", "train", *RING, "--run-dir", str(run), "--max-steps", "10"]) == 0
     capsys.readouterr()
-    assert main(["gan", "sample", "--run-dir", str(run), "--class", "3"]) == 2
+    assert main(["gan", "sample", "--run-dir", str(plain_ring), "--class", "3"]) == 2
     assert "not class-conditional" in capsys.readouterr().err
 
 
